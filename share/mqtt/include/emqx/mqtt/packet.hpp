@@ -3,9 +3,11 @@
 // reason codes) are simply not put on the wire for it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -58,7 +60,7 @@ struct publish {
     bool dup = false;
     mqtt::qos qos = mqtt::qos::at_most_once;
     bool retain = false;
-    /// May be empty in v5 when props.topic_alias is set [MQTT-3.3.2-... 3.3.2.3.4].
+    /// May be empty in v5 when props.topic_alias is set (3.3.2.1, 3.3.2.3.4).
     std::string_view topic;
     /// Present on the wire only for QoS 1 and 2; then never 0 [MQTT-2.2.1-3].
     std::uint16_t packet_id = 0;
@@ -185,5 +187,27 @@ using packet = std::variant<connect,
 [[nodiscard]] inline packet_type type_of(const packet& p) noexcept {
     return static_cast<packet_type>(p.index() + 1);
 }
+
+namespace detail {
+
+template <typename T, typename Variant>
+struct index_in;
+
+template <typename T, typename... Ts>
+struct index_in<T, std::variant<Ts...>> {
+    static constexpr std::size_t value = [] {
+        std::size_t i = 0;
+        // Counts the alternatives before T; && stops at the first match.
+        (void)((std::is_same_v<T, Ts> ? false : (++i, true)) && ...);
+        return i;
+    }();
+};
+
+} // namespace detail
+
+/// The packet type of a packet struct, at compile time: packet_type_of<publish> is publish.
+template <typename T>
+inline constexpr packet_type packet_type_of =
+    static_cast<packet_type>(detail::index_in<T, packet>::value + 1);
 
 } // namespace emqx::mqtt
