@@ -34,6 +34,8 @@ THIRD_PARTY = [
                                       "emqxctl"}),
     (re.compile(r"nlohmann", re.I), {"emqx_broker_core", "emqxd", "emqx_client", "emqx_health",
                                      "emqx_perf", "emqx_diag", "emqxctl"}),
+    (re.compile(r"yaml|OpenSSL|crypt|argon2", re.I), {"emqx_broker_core", "emqxd", "emqx_client",
+                                                     "emqx_diag", "emqxctl"}),
 ]
 # The codec: standard library and its own and base's headers only (it must stay fuzzable).
 CODEC_INCLUDE = re.compile(r'#\s*include\s*([<"])([^>"]+)[>"]')

@@ -109,7 +109,8 @@ std::uint8_t to_v3_connack_code(reason_code code) noexcept {
     case reason_code::unsupported_protocol_version: return 1;
     case reason_code::client_identifier_not_valid: return 2;
     case reason_code::bad_user_name_or_password: return 4;
-    case reason_code::not_authorized: return 5;
+    case reason_code::not_authorized:
+    case reason_code::banned: return 5;
     default: return 3;
     }
 }

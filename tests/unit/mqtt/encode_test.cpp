@@ -282,7 +282,7 @@ TEST_SUITE("mqtt::encode") {
         };
         const row rows[] = {
             {reason_code::unspecified_error, '\x03'},
-            {reason_code::banned, '\x03'},
+            {reason_code::banned, '\x05'}, // a ban is a refusal to authorise (issue 4)
             {reason_code::server_busy, '\x03'},
             {reason_code::bad_authentication_method, '\x03'},
             {reason_code::unsupported_protocol_version, '\x01'},

@@ -75,7 +75,7 @@ inline constexpr reason_code granted_qos_0 = reason_code::success;
 [[nodiscard]] bool is_valid_reason_for(packet_type type, reason_code code) noexcept;
 
 /// MQTT 3.1.1 CONNACK return code (0-5) for a v5 reason code: 0x84 -> 1, 0x85 -> 2,
-/// 0x86 -> 4, 0x87 -> 5, any other failure -> 3 (server unavailable).
+/// 0x86 -> 4, 0x87 and 0x8A (banned) -> 5, any other failure -> 3 (server unavailable).
 [[nodiscard]] std::uint8_t to_v3_connack_code(reason_code code) noexcept;
 
 /// The v5 reason code for an MQTT 3.1.1 CONNACK return code (the inverse of the above), or

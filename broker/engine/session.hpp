@@ -1,0 +1,122 @@
+// Per-client state: the session, which outlives connections when the client asks for it, and
+// the client, which is one network connection's protocol state.
+#pragma once
+
+#include "engine/clock.hpp"
+#include "engine/message.hpp"
+#include "router/subscription_tree.hpp"
+
+#include <emqx/mqtt/packet.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emqx::broker {
+
+/// The engine's handle for a client (a connection); an index into its client table.
+using client_handle = std::uint32_t;
+inline constexpr client_handle no_client = UINT32_MAX;
+
+/// A message on its way to one subscriber: the granted QoS and flags of that delivery.
+struct delivery {
+    message_ptr msg;
+    mqtt::qos qos = mqtt::qos::at_most_once;
+    bool retain = false;
+    std::vector<std::uint32_t> subscription_ids; ///< v5, usually empty
+};
+
+/// An outgoing QoS 1/2 message not yet acknowledged (4.3.2, 4.3.3).
+struct inflight_message {
+    std::uint16_t packet_id = 0;
+    delivery out;
+    bool released = false; ///< QoS 2: PUBREC received, PUBREL sent, awaiting PUBCOMP
+    /// Sent on an earlier connection and not yet again on this one: re-sent, with its packet
+    /// id, as the client's Receive Maximum allows [MQTT-4.4.0-1], [MQTT-3.3.4-9].
+    bool awaiting_resend = false;
+};
+
+/// What a subscriber asked for with one filter (kept for UNSUBSCRIBE and session end).
+struct held_subscription {
+    mqtt::subscribe_options options;
+    std::uint32_t subscription_identifier = 0;
+};
+
+/// The Session State of 4.1: kept across connections unless Clean Start / expiry ends it.
+struct session {
+    subscriber_id id = 0;
+    std::string client_id;
+    client_handle attached = no_client; ///< the connected client, or no_client when offline
+
+    /// Seconds the session survives its connection; UINT32_MAX: never expires (3.1.2.11.2).
+    std::uint32_t expiry_interval = 0;
+    time_point expires_at{}; ///< valid while offline
+
+    std::map<std::string, held_subscription, std::less<>> subscriptions;
+
+    std::uint16_t last_packet_id = 0;
+    std::deque<inflight_message> inflight; ///< in the order sent
+    std::deque<delivery> queue;            ///< waiting for the inflight window or a connection
+    /// Incoming QoS 2 packet ids received but not yet released by PUBREL (4.3.3).
+    std::vector<std::uint16_t> awaiting_rel;
+
+    /// The will of the current or last connection, and when it is due once that is gone.
+    message_ptr will;
+    std::uint32_t will_delay = 0;
+    std::optional<time_point> will_at;
+
+    // Routing scratch: a session matched several times by one message gets one delivery.
+    std::uint64_t route_generation = 0;
+    std::size_t route_slot = 0;
+};
+
+enum class client_state : std::uint8_t {
+    awaiting_connect, ///< accepted, no CONNECT yet
+    authenticating,   ///< CONNECT received, password being verified off the event loop
+    connected,        ///< CONNACK sent
+    closing,          ///< close requested; waiting for the shell to flush and close
+};
+
+/// One network connection's protocol state.
+struct client {
+    client_handle handle = no_client;
+    /// Unique per connection, never reused: tells a late auth result from a reused handle.
+    std::uint64_t serial = 0;
+    client_state state = client_state::awaiting_connect;
+    mqtt::protocol_version version = mqtt::protocol_version::v3_1_1;
+    session* sess = nullptr;
+    std::string peer; ///< "address:port", for logs
+
+    time_point opened_at{};
+    time_point last_received{};
+    std::chrono::milliseconds keep_alive{0}; ///< 0: none
+
+    // What the client said it can take (v5 CONNECT properties).
+    std::uint16_t receive_maximum = 65'535;
+    std::uint32_t maximum_packet_size = UINT32_MAX;
+    bool request_problem_information = true;
+
+    /// Inbound topic aliases (v5 3.3.2.3.4): index = alias - 1. Grown on first use.
+    std::vector<std::string> topic_aliases;
+    /// Incoming QoS 1/2 publishes not yet acknowledged (our Receive Maximum counts these).
+    std::uint16_t incoming_inflight = 0;
+
+    /// Bytes to send, appended by the engine, drained by the shell.
+    std::string outbox;
+    /// Bytes the shell has taken from the outbox and not yet written.
+    std::size_t writing = 0;
+    bool dirty = false;
+    /// Close once the outbox is written.
+    bool close_requested = false;
+    /// Publish the will when this connection ends (cleared by a normal DISCONNECT).
+    bool publish_will = true;
+
+    /// While authenticating: the CONNECT, then whatever the client sent after it (3.1.4 lets
+    /// it send before the CONNACK), processed once the password is checked.
+    std::string pending_input;
+};
+
+} // namespace emqx::broker

@@ -1,0 +1,179 @@
+// Reading, splitting and writing for one client (see connection.hpp).
+#include "net/connection.hpp"
+
+#include "net/server.hpp"
+
+#include <emqx/mqtt/split.hpp>
+
+#include <boost/asio/write.hpp>
+
+namespace emqx::broker::net {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+// An outbox that grew for a burst is given back once empty, so that idle connections stay
+// small (the broker's memory per idle connection is a goal: see BENCHMARKS.md).
+constexpr std::size_t keep_capacity = 16 * 1024;
+
+void trim(std::string& buffer) {
+    buffer.clear();
+    if (buffer.capacity() > keep_capacity) {
+        std::string{}.swap(buffer);
+    }
+}
+
+} // namespace
+
+connection::connection(asio::ip::tcp::socket socket, server& owner, client_handle handle)
+    : socket_(std::move(socket)), server_(owner), handle_(handle) {}
+
+void connection::start() {
+    error_code ec;
+    socket_.set_option(asio::ip::tcp::no_delay{true}, ec);
+    socket_.non_blocking(true, ec);
+    wait_readable();
+}
+
+void connection::wait_readable() {
+    // Wait for readability, then read into the server's shared buffer: an idle connection
+    // holds no read buffer of its own.
+    socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                       [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
+}
+
+void connection::on_readable(const error_code& ec) {
+    if (closed_) {
+        return;
+    }
+    if (ec) {
+        close(); // operation_aborted comes only from close() itself; anything else ends us
+        server_.flush(); // a will published by the close goes out now, not on the next tick
+        return;
+    }
+    auto& buffer = server_.read_buffer();
+    error_code read_ec;
+    const std::size_t n = socket_.read_some(asio::buffer(buffer), read_ec);
+    if (read_ec == asio::error::would_block) {
+        wait_readable();
+        return;
+    }
+    if (read_ec || n == 0) {
+        close(); // eof or reset: the peer is gone
+        server_.flush();
+        return;
+    }
+    const std::string_view fresh{buffer.data(), n};
+    if (partial_.empty()) {
+        const std::size_t used = process(fresh);
+        if (!closed_ && used < n) {
+            partial_.assign(fresh.substr(used));
+        }
+    } else {
+        partial_.append(fresh);
+        const std::size_t used = process(partial_);
+        if (!closed_) {
+            partial_.erase(0, used);
+            if (partial_.empty()) {
+                trim(partial_);
+            }
+        }
+    }
+    server_.flush();
+    if (!closed_) {
+        wait_readable();
+    }
+}
+
+std::size_t connection::process(std::string_view data) {
+    engine& core = server_.core();
+    const auto now = clock::now();
+    std::size_t used = 0;
+    while (used < data.size()) {
+        client& cl = core.client_at(handle_);
+        if (cl.state == client_state::closing) {
+            return data.size(); // nothing more is read from a client being closed
+        }
+        const auto split = mqtt::split_packet(data.substr(used), core.config().max_packet_size);
+        if (split.status == mqtt::split_status::need_more) {
+            break; // nothing is reserved for a declared length: only what has arrived is kept
+        }
+        if (split.status == mqtt::split_status::invalid) {
+            core.on_stream_error(handle_, split.reason, now);
+            return data.size();
+        }
+        core.on_packet(handle_, data.substr(used, split.packet_size), now);
+        used += split.packet_size;
+    }
+    return used;
+}
+
+void connection::flush() {
+    if (closed_ || write_in_progress_) {
+        return;
+    }
+    engine& core = server_.core();
+    client& cl = core.client_at(handle_);
+    if (!cl.outbox.empty()) {
+        // Most writes complete at once: try synchronously, go asynchronous for the rest.
+        error_code ec;
+        const std::size_t n = socket_.write_some(asio::buffer(cl.outbox), ec);
+        if (ec && ec != asio::error::would_block) {
+            close();
+            return;
+        }
+        core.on_written(handle_, n);
+        if (n == cl.outbox.size()) {
+            trim(cl.outbox);
+        } else {
+            writing_.assign(cl.outbox, n);
+            trim(cl.outbox);
+            start_async_write();
+            return;
+        }
+    }
+    if (cl.close_requested) {
+        close();
+    }
+}
+
+void connection::start_async_write() {
+    write_in_progress_ = true;
+    server_.core().client_at(handle_).writing = writing_.size();
+    asio::async_write(socket_, asio::buffer(writing_),
+                      [self = shared_from_this()](const error_code& ec, std::size_t bytes) {
+                          self->on_written(ec, bytes);
+                      });
+}
+
+void connection::on_written(const error_code& ec, std::size_t bytes) {
+    write_in_progress_ = false;
+    if (closed_) {
+        return;
+    }
+    if (ec) {
+        close();
+        server_.flush();
+        return;
+    }
+    server_.core().on_written(handle_, bytes);
+    trim(writing_);
+    flush();
+    server_.flush(); // acknowledgements freed by this client may have released others' output
+}
+
+void connection::close() {
+    if (closed_) {
+        return;
+    }
+    closed_ = true;
+    error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    server_.core().on_closed(handle_, clock::now());
+    server_.forget(handle_);
+}
+
+} // namespace emqx::broker::net
