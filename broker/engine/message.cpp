@@ -40,29 +40,30 @@ std::uint32_t message::remaining_expiry(time_point now) const noexcept {
     return static_cast<std::uint32_t>(std::max<std::int64_t>(left, 1));
 }
 
-message_ptr make_message(const mqtt::publish& p, std::string_view topic, subscriber_id publisher,
-                         time_point now) {
+namespace {
+
+message_ptr build(std::string_view topic, std::string_view payload, mqtt::qos qos, bool retain,
+                  const mqtt::properties& props, subscriber_id publisher, time_point now) {
     auto msg = std::make_shared<message>();
     msg->topic = topic;
-    msg->payload = p.payload;
-    msg->qos = p.qos;
-    msg->retain = p.retain;
+    msg->payload = payload;
+    msg->qos = qos;
+    msg->retain = retain;
     msg->publisher = publisher;
     msg->received_at = now;
-    copy_properties(p.props, *msg);
+    copy_properties(props, *msg);
     return msg;
 }
 
+} // namespace
+
+message_ptr make_message(const mqtt::publish& p, std::string_view topic, subscriber_id publisher,
+                         time_point now) {
+    return build(topic, p.payload, p.qos, p.retain, p.props, publisher, now);
+}
+
 message_ptr make_message(const mqtt::will_message& w, subscriber_id publisher, time_point now) {
-    auto msg = std::make_shared<message>();
-    msg->topic = w.topic;
-    msg->payload = w.payload;
-    msg->qos = w.qos;
-    msg->retain = w.retain;
-    msg->publisher = publisher;
-    msg->received_at = now;
-    copy_properties(w.props, *msg);
-    return msg;
+    return build(w.topic, w.payload, w.qos, w.retain, w.props, publisher, now);
 }
 
 void outgoing_properties(const message& msg, time_point now, mqtt::properties& props) {

@@ -24,6 +24,15 @@ std::string output_path_;
 constexpr std::array<std::string_view, 6> level_names{"TRACE", "DEBUG", "INFO ", "WARN ",
                                                       "ERROR", "FATAL"};
 
+// `prefix` then the byte as two hex digits: "\x1b" in text lines, "\u001b" in JSON.
+void append_escaped(std::string& out, std::string_view prefix, char ch) {
+    constexpr char hex[] = "0123456789abcdef";
+    const auto byte = static_cast<unsigned char>(ch);
+    out += prefix;
+    out += hex[byte >> 4U];
+    out += hex[byte & 0x0FU];
+}
+
 bool is_control(char ch) noexcept {
     const auto byte = static_cast<unsigned char>(ch);
     return byte < 0x20 || byte == 0x7F;
@@ -53,11 +62,7 @@ void append_value(std::string& line, std::string_view value) {
         } else if (ch == '\n') {
             line += "\\n";
         } else if (is_control(ch)) {
-            constexpr char hex[] = "0123456789abcdef";
-            const auto byte = static_cast<unsigned char>(ch);
-            line += "\\x";
-            line += hex[byte >> 4U];
-            line += hex[byte & 0x0FU];
+            append_escaped(line, "\\x", ch);
         } else {
             line += ch;
         }
@@ -86,10 +91,7 @@ void append_json_string(std::string& out, std::string_view text) {
             out += '\\';
             out += ch;
         } else if (byte < 0x20) {
-            constexpr char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[byte >> 4U];
-            out += hex[byte & 0x0FU];
+            append_escaped(out, "\\u00", ch);
         } else {
             out += ch;
         }
