@@ -1,21 +1,12 @@
 // emqxd's command line: every option documented, and the configuration commands' statuses.
+#include "man_check.hpp"
 #include "run_command.hpp"
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <regex>
-#include <sstream>
 #include <string>
 
 namespace {
-
-std::string read_file(const std::string& path) {
-    std::ifstream in{path};
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 const std::string emqxd = EMQXD_PATH;
 
@@ -25,14 +16,9 @@ TEST_SUITE("cli::emqxd") {
     TEST_CASE("every option of emqxd --help appears in man/emqxd.8") {
         const auto help = emqx::test::run_command(emqxd + " --help");
         REQUIRE(help.status == 0);
-        std::string page = read_file(std::string{EMQX_SOURCE_DIR} + "/man/emqxd.8");
-        // roff writes a hyphen in an option as \-
-        page = std::regex_replace(page, std::regex{R"(\\-)"}, "-");
-        const std::regex option{R"((^|\s)(--?[a-z][a-z-]*))"};
+        const std::string page = emqx::test::man_page_text(EMQX_SOURCE_DIR, "man/emqxd.8");
         std::size_t checked = 0;
-        for (auto it = std::sregex_iterator{help.output.begin(), help.output.end(), option};
-             it != std::sregex_iterator{}; ++it) {
-            const std::string name = (*it)[2];
+        for (const std::string& name : emqx::test::options_in_help(help.output)) {
             CAPTURE(name);
             CHECK(page.find(name) != std::string::npos);
             ++checked;
