@@ -12,15 +12,6 @@ namespace emqx::broker {
 
 namespace {
 
-std::string_view version_name(mqtt::protocol_version v) noexcept {
-    switch (v) {
-    case mqtt::protocol_version::v3_1: return "3.1";
-    case mqtt::protocol_version::v3_1_1: return "3.1.1";
-    case mqtt::protocol_version::v5: return "5";
-    }
-    return "?";
-}
-
 // Why a CONNECT is refused before any session is touched, or success.
 mqtt::reason_code check_connect(const mqtt::connect& p, const limits& lim) {
     using mqtt::reason_code;
@@ -197,7 +188,7 @@ void engine::accept_connect(client_handle c, const mqtt::connect& p, time_point 
     log::write(log::level::info, "mqtt", "client connected",
                {{"client_id", s.client_id},
                 {"peer", cl.peer},
-                {"version", version_name(p.version)},
+                {"version", mqtt::protocol_version_name(p.version)},
                 {"keepalive", std::to_string(keep_alive)},
                 {"session_present", present ? "true" : "false"}});
     resend_inflight(s, now);

@@ -31,19 +31,10 @@ std::string utc_timestamp(std::chrono::system_clock::time_point t) {
     return buffer;
 }
 
-std::string_view version_name(mqtt::protocol_version v) noexcept {
-    switch (v) {
-    case mqtt::protocol_version::v3_1: return "3.1";
-    case mqtt::protocol_version::v3_1_1: return "3.1.1";
-    case mqtt::protocol_version::v5: return "5.0";
-    }
-    return "unknown";
-}
-
 json client_json(const client_info& c) {
     return {{"client_id", c.client_id},
             {"peer", c.peer},
-            {"version", version_name(c.version)},
+            {"version", mqtt::protocol_version_name(c.version)},
             {"keepalive", c.keepalive_seconds},
             {"connected_at", utc_timestamp(c.connected_at)},
             {"subscriptions", c.subscriptions},

@@ -14,6 +14,16 @@ enum class protocol_version : std::uint8_t {
     v5 = 5,
 };
 
+/// "3.1", "3.1.1" or "5.0": the name people use, for logs and APIs.
+[[nodiscard]] constexpr std::string_view protocol_version_name(protocol_version version) noexcept {
+    switch (version) {
+    case protocol_version::v3_1: return "3.1";
+    case protocol_version::v3_1_1: return "3.1.1";
+    case protocol_version::v5: return "5.0";
+    }
+    return "unknown";
+}
+
 /// True for MQTT 5.0, the only version with properties and reason codes on the wire.
 [[nodiscard]] constexpr bool has_properties(protocol_version version) noexcept {
     return version == protocol_version::v5;
