@@ -1,6 +1,7 @@
 // decode() on bad MQTT 5.0 properties (2.2.2): duplicates, out-of-range values, properties not
 // allowed where they stand, unknown identifiers, and lengths that run past their bounds.
 #include "codec_test_support.hpp"
+#include "malformed_table.hpp"
 
 #include <emqx/mqtt/decode.hpp>
 #include <emqx/mqtt/packet.hpp>
@@ -22,42 +23,15 @@ using namespace std::string_literals;
 
 namespace {
 
+using test::row;
+using test::name_of;
+using test::check_row;
+using test::check_rows;
+
 constexpr auto v5 = protocol_version::v5;
 
 constexpr auto malformed = reason_code::malformed_packet;
 constexpr auto protocol_error = reason_code::protocol_error;
-
-/// One input decode() must refuse: a name, the wire bytes, the connection's version, and the
-/// reason it must give.
-struct row {
-    const char* name;
-    std::string bytes;
-    protocol_version version;
-    reason_code expected;
-};
-
-std::string name_of(reason_code code) {
-    return std::string(reason_code_name(code));
-}
-
-/// The row's own Remaining Length is checked first, so that a miscounted row fails as such
-/// rather than passing as the rule it means to test.
-void check_row(const row& r) {
-    INFO("row: ", std::string(r.name));
-    CAPTURE(static_cast<int>(r.version));
-    INFO("bytes: ", test::hex(r.bytes));
-    const auto length = read_vbi(std::string_view(r.bytes).substr(1));
-    CHECK_MESSAGE(
-        (length.status == vbi_status::ok && 1 + length.length + length.value == r.bytes.size()),
-        "the row's Remaining Length does not match its bytes");
-    CHECK(name_of(test::decode_error(r.bytes, r.version)) == name_of(r.expected));
-}
-
-void check_rows(const row* first, const row* last) {
-    for (; first != last; ++first) {
-        check_row(*first);
-    }
-}
 
 void check_decodes(std::string_view bytes) {
     INFO("bytes: ", test::hex(bytes));

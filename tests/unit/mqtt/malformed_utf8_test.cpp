@@ -1,6 +1,7 @@
 // decode() checks the UTF-8 of every UTF-8 field, in both versions, and leaves binary fields
 // alone [MQTT-1.5.4-1] [MQTT-1.5.4-2].
 #include "codec_test_support.hpp"
+#include "malformed_table.hpp"
 
 #include <emqx/mqtt/decode.hpp>
 #include <emqx/mqtt/reason_code.hpp>
@@ -17,6 +18,8 @@ using namespace emqx::mqtt;
 using namespace std::string_literals;
 
 namespace {
+
+using test::name_of;
 
 constexpr auto v311 = protocol_version::v3_1_1;
 constexpr auto v5 = protocol_version::v5;
@@ -41,10 +44,6 @@ constexpr bad_byte bad_bytes[] = {
     {"0x80, a lone continuation byte [MQTT-1.5.4-1]", '\x80'},
     {"U+0000 [MQTT-1.5.4-2]", '\x00'},
 };
-
-std::string name_of(reason_code code) {
-    return std::string(reason_code_name(code));
-}
 
 /// Checks the row as given decodes (so the failure below is the marker's doing) and returns
 /// where the marker is, or npos (a failed check) when it is not there exactly once.
