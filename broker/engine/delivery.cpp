@@ -38,21 +38,22 @@ void engine::add_to_fanout(session& s, const subscriber_entry& e, const message&
     }
 }
 
-session* engine::pick_member(share_group& group) {
+const subscriber_entry* engine::pick_member(share_group& group) {
     // 4.8.2: one member per message, round robin, preferring members that are connected.
     const std::size_t n = group.members.size();
-    session* fallback = nullptr;
+    const subscriber_entry* fallback = nullptr;
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t index = (group.cursor + i) % n;
-        session* s = sessions_by_id_[group.members[index].id];
+        const subscriber_entry& member = group.members[index];
+        const session* s = sessions_by_id_[member.id];
         if (s == nullptr) {
             continue;
         }
         if (s->attached != no_client) {
             group.cursor = index + 1;
-            return s;
+            return &member;
         }
-        fallback = fallback != nullptr ? fallback : s;
+        fallback = fallback != nullptr ? fallback : &member;
     }
     group.cursor = group.cursor + 1;
     return fallback;
@@ -71,13 +72,9 @@ std::size_t engine::route(const message_ptr& msg, time_point now) {
         add_to_fanout(*s, *e, *msg);
     }
     for (share_group* group : matches_.groups) {
-        session* s = pick_member(*group);
-        if (s == nullptr) {
-            continue;
+        if (const subscriber_entry* member = pick_member(*group)) {
+            add_to_fanout(*sessions_by_id_[member->id], *member, *msg);
         }
-        const auto member = std::find_if(group->members.begin(), group->members.end(),
-                                         [s](const subscriber_entry& m) { return m.id == s->id; });
-        add_to_fanout(*s, *member, *msg);
     }
     const std::size_t receivers = fanout_.size();
     for (pending_delivery& p : fanout_) {

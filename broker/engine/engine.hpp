@@ -162,7 +162,9 @@ private:
     /// Delivers `msg` to every matching subscription; returns how many sessions got it.
     std::size_t route(const message_ptr& msg, time_point now);
     void add_to_fanout(session& s, const subscriber_entry& e, const message& msg);
-    session* pick_member(share_group& group);
+    /// The member of a shared group that gets the next message, or nullptr when no member's
+    /// session exists.
+    const subscriber_entry* pick_member(share_group& group);
     void deliver(session& s, delivery d, time_point now);
     void enqueue(session& s, delivery d);
     /// Encodes a PUBLISH of `d` into the client's outbox; false (nothing written, the drop
