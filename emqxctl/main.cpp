@@ -51,7 +51,11 @@ int main(int argc, char** argv) {
     add_global_options(app, globals);
 
     action selected;
+    register_health(app, globals, selected);
+    register_cluster(app, globals, selected);
     register_perf(app, globals, selected);
+    register_diag(app, globals, selected);
+    register_log(app, globals, selected);
 
     try {
         app.parse(argc, argv);

@@ -9,7 +9,7 @@ packages=(
     g++ cmake ninja-build pkg-config python3 groff-base
     # libraries (DESIGN.md section 2)
     doctest-dev libbenchmark-dev libcli11-dev libboost-dev libyaml-cpp-dev nlohmann-json3-dev
-    libssl-dev libcrypt-dev libargon2-dev
+    libssl-dev libcrypt-dev libargon2-dev libcurl4-openssl-dev libarchive-dev zlib1g-dev
     # real MQTT peers for the tests (DEVELOPERS: never test our codec only against itself)
     mosquitto mosquitto-clients python3-paho-mqtt libpaho-mqttpp-dev libpaho-mqtt-dev
     prometheus

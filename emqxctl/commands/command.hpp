@@ -38,6 +38,10 @@ using action = std::function<int()>;
 
 /// Each command file defines one of these; main.cpp calls them all. `selected` is set by a
 /// CLI11 callback when the command is chosen, so that parsing never runs anything.
+void register_health(CLI::App& app, const global_options& globals, action& selected);
+void register_cluster(CLI::App& app, const global_options& globals, action& selected);
 void register_perf(CLI::App& app, const global_options& globals, action& selected);
+void register_diag(CLI::App& app, const global_options& globals, action& selected);
+void register_log(CLI::App& app, const global_options& globals, action& selected);
 
 } // namespace emqx::ctl

@@ -1,0 +1,8 @@
+// emqxctl cluster: placeholder until the command lands; registers nothing.
+#include "commands/command.hpp"
+
+namespace emqx::ctl {
+
+void register_cluster(CLI::App& /*app*/, const global_options& /*globals*/, action& /*selected*/) {}
+
+} // namespace emqx::ctl
