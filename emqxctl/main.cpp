@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     register_perf(app, globals, selected);
     register_diag(app, globals, selected);
     register_log(app, globals, selected);
+    register_completion(app, globals, selected);
 
     try {
         app.parse(argc, argv);

@@ -43,5 +43,7 @@ void register_cluster(CLI::App& app, const global_options& globals, action& sele
 void register_perf(CLI::App& app, const global_options& globals, action& selected);
 void register_diag(CLI::App& app, const global_options& globals, action& selected);
 void register_log(CLI::App& app, const global_options& globals, action& selected);
+/// `emqxctl completion bash|zsh`: prints a completion script generated from `app` itself.
+void register_completion(CLI::App& app, const global_options& globals, action& selected);
 
 } // namespace emqx::ctl
