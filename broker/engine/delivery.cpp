@@ -72,6 +72,51 @@ std::size_t engine::route(const message_ptr& msg, time_point now) {
         add_to_fanout(*s, *e, *msg);
     }
     for (share_group* group : matches_.groups) {
+        // In a cluster, a group with members on several nodes gets each message once across
+        // them: the cluster says whether this node's members take this one.
+        if (cluster_ != nullptr && !cluster_->keep_group(*group)) {
+            continue;
+        }
+        if (const subscriber_entry* member = pick_member(*group)) {
+            add_to_fanout(*sessions_by_id_[member->id], *member, *msg);
+        }
+    }
+    const std::size_t receivers = fanout_.size();
+    for (pending_delivery& p : fanout_) {
+        p.d.msg = msg;
+        deliver(*p.target, std::move(p.d), now);
+    }
+    if (cluster_ != nullptr) {
+        return receivers + cluster_->forward(msg, now);
+    }
+    return receivers;
+}
+
+std::size_t engine::deliver_remote(const message_ptr& msg, bool normal,
+                                   const std::vector<std::string>& groups, bool store,
+                                   time_point now) {
+    if (store) {
+        store_retained(msg);
+    }
+    if (!normal && groups.empty()) {
+        return 0;
+    }
+    router_.match(msg->topic, matches_);
+    ++route_generation_;
+    fanout_.clear();
+    if (normal) {
+        // No Local does not apply: the publisher is on another node.
+        for (const subscriber_entry* e : matches_.subscribers) {
+            if (session* s = sessions_by_id_[e->id]) {
+                add_to_fanout(*s, *e, *msg);
+            }
+        }
+    }
+    for (share_group* group : matches_.groups) {
+        scratch_group_.assign("$share/").append(group->group).append("/").append(group->filter);
+        if (std::find(groups.begin(), groups.end(), scratch_group_) == groups.end()) {
+            continue;
+        }
         if (const subscriber_entry* member = pick_member(*group)) {
             add_to_fanout(*sessions_by_id_[member->id], *member, *msg);
         }
@@ -280,6 +325,9 @@ void engine::publish_will(session& s, time_point now) {
     s.will_at.reset();
     if (will->retain) {
         store_retained(will);
+        if (cluster_ != nullptr) {
+            cluster_->on_retained(will, now);
+        }
     }
     route(will, now);
 }

@@ -122,6 +122,7 @@ void engine::protocol_violation(client_handle c, mqtt::reason_code reason, std::
         return;
     }
     metrics_.protocol_error(reason);
+    cl.close_reason = "protocol_error";
     log::write(log::level::info, "mqtt", "protocol error, closing connection",
                {{"client_id", cl.sess ? std::string_view{cl.sess->client_id} : "-"},
                 {"peer", cl.peer},
@@ -177,7 +178,9 @@ void engine::detach(client_handle c, time_point now) {
         s->will.reset();
     }
     log::write(log::level::info, "mqtt", "client disconnected",
-               {{"client_id", s->client_id}, {"peer", cl.peer}});
+               {{"client_id", s->client_id},
+                {"peer", cl.peer},
+                {"reason", cl.close_reason != nullptr ? cl.close_reason : "peer_closed"}});
     if (s->expiry_interval == 0) {
         end_session(*s, now);
         return;
@@ -193,7 +196,9 @@ void engine::end_session(session& s, time_point now) {
         publish_will(s, now);
     }
     for (const auto& [filter, sub] : s.subscriptions) {
-        router_.unsubscribe(filter, s.id);
+        if (router_.unsubscribe(filter, s.id) && cluster_ != nullptr) {
+            cluster_->on_unsubscribed(filter);
+        }
     }
     const auto dropped = s.queue.size() + s.inflight.size();
     metrics_.dropped(drop_reason::expired, dropped);
@@ -211,6 +216,7 @@ void engine::shutdown(time_point) {
         }
         const bool v5 = cl.state == client_state::connected &&
                         cl.version == mqtt::protocol_version::v5;
+        cl.close_reason = "server_shutdown";
         close_client(c, v5 ? std::optional{mqtt::reason_code::server_shutting_down}
                            : std::nullopt);
     }

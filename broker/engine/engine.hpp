@@ -10,6 +10,7 @@
 #include "auth/ban_window.hpp"
 #include "auth/password.hpp"
 #include "auth/verification_cache.hpp"
+#include "cluster/hooks.hpp"
 #include "engine/session.hpp"
 #include "router/retained_map.hpp"
 #include "router/subscription_tree.hpp"
@@ -80,6 +81,33 @@ public:
     /// clients keep what they negotiated.
     void reconfigure(const limits& config, auth_settings auth);
 
+    // ---- the cluster ---------------------------------------------------------------------
+
+    /// Routing then also asks `h` (nullptr: a single node). Not owned; outlives the engine's
+    /// use of it.
+    void set_cluster(cluster::hooks* h) noexcept { cluster_ = h; }
+    /// Assigned client identifiers start with this ("emqxd-" by default); a cluster makes it
+    /// name the node so that two nodes never assign the same id.
+    void set_assigned_id_prefix(std::string prefix) { assigned_prefix_ = std::move(prefix); }
+
+    /// A message a peer forwarded: stored as retained when `store_retained`; delivered to
+    /// this node's non-shared subscribers when `normal`, and to one local member of each
+    /// shared group named in `groups` (full "$share/<g>/<f>" filters). Never forwarded again.
+    /// Returns how many sessions got it.
+    std::size_t deliver_remote(const message_ptr& msg, bool normal,
+                               const std::vector<std::string>& groups, bool store_retained,
+                               time_point now);
+
+    /// A client with this id connected on another node: a local connection with it is taken
+    /// over (v5 DISCONNECT 0x8E) and its session ended, so the id lives on one node only.
+    void on_remote_claim(std::string_view client_id, time_point now);
+
+    /// f(const message_ptr&) for every retained message (a new peer gets them all).
+    template <typename F>
+    void for_each_retained(F&& f) const {
+        retained_.for_each([&](std::string_view, const message_ptr& m) { f(m); });
+    }
+
     // ---- output, drained by the shell ------------------------------------------------------
 
     /// Clients whose outbox gained bytes or which were asked to close since the last
@@ -100,6 +128,11 @@ public:
     [[nodiscard]] std::size_t subscription_count() const noexcept { return router_.size(); }
     [[nodiscard]] std::size_t retained_count() const noexcept { return retained_.size(); }
     [[nodiscard]] const limits& config() const noexcept { return limits_; }
+    /// The largest packet `c` may send: what its CONNACK said once connected, else the limit.
+    [[nodiscard]] std::uint32_t max_packet_size_of(client_handle c) const noexcept {
+        const client& cl = *clients_[c];
+        return cl.state == client_state::connected ? cl.told_packet_size : limits_.max_packet_size;
+    }
 
     /// f(const client&) for every connected client, in handle order (freed slots are
     /// `closing` without a session, so they are skipped).
@@ -218,6 +251,9 @@ private:
 
     subscription_tree router_;
     retained_map<message_ptr> retained_;
+    cluster::hooks* cluster_ = nullptr;
+    std::string assigned_prefix_ = "emqxd-";
+    std::string scratch_group_; ///< "$share/<g>/<f>" built while routing a remote message
 
     // Scratch reused on the hot path so that routing allocates nothing once warm.
     match_result matches_;

@@ -99,6 +99,14 @@ struct client {
     std::uint32_t maximum_packet_size = UINT32_MAX;
     bool request_problem_information = true;
 
+    // What the broker told it at CONNACK: a SIGHUP that changes the limits applies to
+    // connections made after it, never to one already told otherwise.
+    std::uint32_t told_packet_size = UINT32_MAX;
+    std::uint16_t told_receive_maximum = 65'535;
+    std::uint16_t told_topic_alias_maximum = 0;
+    /// Why the connection ends, for the "client disconnected" line; nullptr: the peer closed.
+    const char* close_reason = nullptr;
+
     /// Inbound topic aliases (v5 3.3.2.3.4): index = alias - 1. Grown on first use.
     std::vector<std::string> topic_aliases;
     /// Incoming QoS 1/2 publishes not yet acknowledged (our Receive Maximum counts these).

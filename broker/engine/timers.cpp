@@ -23,6 +23,7 @@ void engine::check_keep_alive(client_handle c, time_point now) {
         log::write(log::level::info, "mqtt", "keep alive timeout, closing",
                    {{"client_id", cl.sess->client_id}, {"peer", cl.peer}});
         const bool v5 = cl.version == mqtt::protocol_version::v5;
+        cl.close_reason = "keepalive_timeout";
         close_client(c, v5 ? std::optional{mqtt::reason_code::keep_alive_timeout} : std::nullopt);
     }
 }

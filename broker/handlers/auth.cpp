@@ -36,7 +36,10 @@ void engine::auth_failed(client_handle c, mqtt::protocol_version version,
                          mqtt::reason_code reason, std::string_view why, time_point now) {
     client& cl = *clients_[c];
     ++metrics_.auth_failures_total;
-    bans_.record_failure(address_of(cl.peer), now);
+    if (bans_.record_failure(address_of(cl.peer), now)) {
+        log::write(log::level::warn, "auth", "address banned after repeated failures",
+                   {{"peer", cl.peer}});
+    }
     // Never the password (DESIGN.md section 7).
     log::write(log::level::warn, "auth", "authentication failed",
                {{"client_id", client_id.empty() ? std::string_view{"-"} : client_id},
@@ -55,6 +58,11 @@ bool engine::authenticate(client_handle c, const mqtt::connect& p, std::string_v
     if (bans_.is_banned(address_of(cl.peer), now)) {
         // Refused before any hash is computed: a banned address cannot burn our CPU.
         ++metrics_.auth_failures_total;
+        log::write(log::level::warn, "auth", "authentication refused",
+                   {{"client_id", p.client_id.empty() ? std::string_view{"-"} : p.client_id},
+                    {"username", p.username.value_or("-")},
+                    {"peer", cl.peer},
+                    {"reason", "banned"}});
         refuse_connect(c, p.version, mqtt::reason_code::banned);
         return false;
     }
@@ -80,6 +88,12 @@ bool engine::authenticate(client_handle c, const mqtt::connect& p, std::string_v
     const std::string address{address_of(cl.peer)};
     unsigned& in_flight = auth_in_flight_[address];
     if (in_flight >= max_checks_per_address) {
+        // 0x89 tells a v5 client to retry later; see ARCHITECTURE.md (auth checks per address).
+        log::write(log::level::warn, "auth", "authentication deferred: too many checks from this address",
+                   {{"client_id", p.client_id.empty() ? std::string_view{"-"} : p.client_id},
+                    {"username", *p.username},
+                    {"peer", cl.peer},
+                    {"reason", "server_busy"}});
         refuse_connect(c, p.version, mqtt::reason_code::server_busy);
         return false;
     }

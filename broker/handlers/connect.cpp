@@ -42,7 +42,14 @@ void engine::refuse_connect(client_handle c, mqtt::protocol_version version,
                             mqtt::reason_code reason) {
     client& cl = *clients_[c];
     cl.version = version;
-    metrics_.protocol_error(reason);
+    // Refusals of who the client is (auth_failures_total counts them) are not protocol errors:
+    // a wrong password must not fire protocol-error alerts.
+    const bool who = reason == mqtt::reason_code::bad_user_name_or_password ||
+                     reason == mqtt::reason_code::not_authorized ||
+                     reason == mqtt::reason_code::banned || reason == mqtt::reason_code::server_busy;
+    if (!who) {
+        metrics_.protocol_error(reason);
+    }
     log::write(log::level::info, "mqtt", "connection refused",
                {{"peer", cl.peer}, {"reason", mqtt::reason_code_name(reason)}});
     // [MQTT-3.2.2-6]/[MQTT-3.2.2-7]: a refusing CONNACK, then close. 3.1.1 has return codes
@@ -63,7 +70,7 @@ void engine::refuse_connect(client_handle c, mqtt::protocol_version version,
 std::string engine::assign_client_id() {
     // 3.1.3.1: unique on this server; the prefix keeps it apart from ids clients choose.
     for (;;) {
-        std::string id = "emqxd-" + std::to_string(next_assigned_id_++);
+        std::string id = assigned_prefix_ + std::to_string(next_assigned_id_++);
         if (!sessions_.contains(id)) {
             return id;
         }
@@ -88,6 +95,21 @@ session& engine::new_session(std::string client_id) {
     return s;
 }
 
+void engine::on_remote_claim(std::string_view client_id, time_point now) {
+    const auto it = sessions_.find(std::string{client_id});
+    if (it == sessions_.end()) {
+        return;
+    }
+    session& s = *it->second;
+    if (s.attached != no_client) {
+        take_over(s, now); // may end the session (expiry 0)
+    }
+    // The session now lives on the other node; keeping a stale copy here would deliver twice.
+    if (const auto again = sessions_.find(std::string{client_id}); again != sessions_.end()) {
+        end_session(*again->second, now);
+    }
+}
+
 void engine::take_over(session& s, time_point now) {
     // [MQTT-3.1.4-3]: the existing connection is closed, with DISCONNECT 0x8E in v5.
     const client_handle old = s.attached;
@@ -95,6 +117,7 @@ void engine::take_over(session& s, time_point now) {
     log::write(log::level::info, "mqtt", "session taken over",
                {{"client_id", s.client_id}, {"old_peer", oc.peer}});
     const bool v5 = oc.version == mqtt::protocol_version::v5;
+    oc.close_reason = "taken_over";
     close_client(old, v5 ? std::optional{mqtt::reason_code::session_taken_over} : std::nullopt);
     detach(old, now);
 }
@@ -171,6 +194,9 @@ void engine::accept_connect(client_handle c, const mqtt::connect& p, time_point 
     }
     cl.keep_alive = std::chrono::seconds{keep_alive};
     cl.state = client_state::connected;
+    cl.told_packet_size = limits_.max_packet_size;
+    cl.told_receive_maximum = limits_.max_inflight;
+    cl.told_topic_alias_maximum = limits_.max_topic_alias;
 
     mqtt::connack ack{.session_present = present, .reason = mqtt::reason_code::success, .props = {}};
     if (v5) {
@@ -180,11 +206,14 @@ void engine::accept_connect(client_handle c, const mqtt::connect& p, time_point 
         if (capped) {
             ack.props.server_keep_alive = keep_alive;
         }
-        ack.props.receive_maximum = limits_.max_inflight;
-        ack.props.maximum_packet_size = limits_.max_packet_size;
-        ack.props.topic_alias_maximum = limits_.max_topic_alias;
+        ack.props.receive_maximum = cl.told_receive_maximum;
+        ack.props.maximum_packet_size = cl.told_packet_size;
+        ack.props.topic_alias_maximum = cl.told_topic_alias_maximum;
     }
     send(cl, ack);
+    if (cluster_ != nullptr) {
+        cluster_->on_client_connected(s.client_id);
+    }
     log::write(log::level::info, "mqtt", "client connected",
                {{"client_id", s.client_id},
                 {"peer", cl.peer},

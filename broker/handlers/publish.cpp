@@ -50,7 +50,7 @@ void engine::handle_publish(client_handle c, const mqtt::publish& p, time_point 
         return;
     }
     mqtt::reason_code error = mqtt::reason_code::success;
-    const auto topic = resolve_topic(cl, p, limits_.max_topic_alias, error);
+    const auto topic = resolve_topic(cl, p, cl.told_topic_alias_maximum, error);
     if (!topic) {
         protocol_violation(c, error, "topic alias misuse");
         return;
@@ -66,7 +66,7 @@ void engine::handle_publish(client_handle c, const mqtt::publish& p, time_point 
             send(cl, mqtt::pubrec{.packet_id = p.packet_id, .reason = {}, .props = {}});
             return;
         }
-        if (s.awaiting_rel.size() >= std::min<std::size_t>(limits_.max_inflight,
+        if (s.awaiting_rel.size() >= std::min<std::size_t>(cl.told_receive_maximum,
                                                            limits_.max_awaiting_rel)) {
             metrics_.dropped(drop_reason::awaiting_rel_full);
             protocol_violation(c, mqtt::reason_code::receive_maximum_exceeded,
@@ -77,6 +77,9 @@ void engine::handle_publish(client_handle c, const mqtt::publish& p, time_point 
     const message_ptr msg = make_message(p, *topic, s.id, now);
     if (p.retain) {
         store_retained(msg);
+        if (cluster_ != nullptr) {
+            cluster_->on_retained(msg, now);
+        }
     }
     const std::size_t receivers = route(msg, now);
     if (receivers == 0) {

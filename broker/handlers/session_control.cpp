@@ -22,6 +22,7 @@ void engine::handle_disconnect(client_handle c, const mqtt::disconnect& p, time_
     // [MQTT-3.14.4-3]: only reason 0x00 (every 3.1.1 DISCONNECT) discards the will; 0x04
     // asks for it and an error reason leaves it to be published [MQTT-3.1.2-8].
     cl.publish_will = p.reason != mqtt::reason_code::success;
+    cl.close_reason = p.reason == mqtt::reason_code::success ? "normal" : "disconnect_with_will";
     close_client(c, std::nullopt);
 }
 

@@ -42,6 +42,9 @@ void engine::handle_subscribe(client_handle c, const mqtt::subscribe& p, time_po
         const bool is_new = router_.subscribe(
             sub.filter, {.id = s.id, .options = sub.options, .subscription_identifier = sub_id});
         s.subscriptions.insert_or_assign(std::string{sub.filter}, held);
+        if (is_new && cluster_ != nullptr) {
+            cluster_->on_subscribed(sub.filter);
+        }
         // 3.3.1.3 / 3.8.3.1: Retain Handling 0 always, 1 only for a new subscription, 2 never;
         // never for shared subscriptions (4.8.2).
         const auto handling = sub.options.retain_handling;
@@ -71,7 +74,9 @@ void engine::handle_unsubscribe(client_handle c, const mqtt::unsubscribe& p, tim
             continue;
         }
         s.subscriptions.erase(it);
-        router_.unsubscribe(filter, s.id);
+        if (router_.unsubscribe(filter, s.id) && cluster_ != nullptr) {
+            cluster_->on_unsubscribed(filter);
+        }
         ack.reasons.push_back(mqtt::reason_code::success);
     }
     send(cl, ack);

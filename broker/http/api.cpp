@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -77,13 +78,28 @@ response router::get_cluster(std::string_view) const {
         source_.for_each_route([&](std::string_view, std::size_t) { ++routes; });
     }
     const cluster_figures cluster = source_.cluster ? source_.cluster() : cluster_figures{};
-    // A single node until the cluster lands: no peers; `nodes` counts this one.
+    json peers = json::array();
+    if (source_.peers) {
+        for (const peer_info& p : source_.peers()) {
+            peers.push_back({{"node_id", p.node_id},
+                             {"address", p.address},
+                             {"state", p.state},
+                             {"cluster_id", p.cluster_id},
+                             {"http", p.http},
+                             {"mqtt", p.mqtt},
+                             {"last_heartbeat", p.last_heartbeat
+                                                    ? json(utc_timestamp(*p.last_heartbeat))
+                                                    : json(nullptr)},
+                             {"route_count", p.route_count},
+                             {"error", p.error}});
+        }
+    }
     return detail::json_response(status::ok,
                                  {{"node_id", node_.node_id},
                                   {"cluster_id", node_.cluster_id},
                                   {"nodes", cluster.nodes},
                                   {"route_count", routes},
-                                  {"peers", json::array()}});
+                                  {"peers", std::move(peers)}});
 }
 
 response router::get_routes(std::string_view query) const {
@@ -92,20 +108,31 @@ response router::get_routes(std::string_view query) const {
         return json_error(status::bad_request, "bad_request", p.error());
     }
     // Sorted, so that pages are stable: the subscription index has no order of its own.
-    std::vector<std::pair<std::string, std::size_t>> filters;
+    // filter -> (local subscriptions, nodes holding it)
+    std::map<std::string, std::pair<std::size_t, std::vector<std::string>>, std::less<>> filters;
     if (source_.for_each_route) {
         source_.for_each_route([&](std::string_view filter, std::size_t subscriptions) {
-            filters.emplace_back(filter, subscriptions);
+            auto& entry = filters[std::string{filter}];
+            entry.first = subscriptions;
+            entry.second.push_back(node_.node_id);
         });
     }
-    std::sort(filters.begin(), filters.end());
+    if (source_.for_each_remote_route) {
+        source_.for_each_remote_route([&](std::string_view filter, std::string_view node) {
+            filters[std::string{filter}].second.emplace_back(node);
+        });
+    }
     json routes = json::array();
     const std::uint64_t first = p.value().first();
-    for (std::uint64_t i = first; i < filters.size() && i - first < p.value().limit; ++i) {
-        const auto& [filter, subscriptions] = filters[static_cast<std::size_t>(i)];
-        routes.push_back({{"filter", filter},
-                          {"nodes", json::array({node_.node_id})},
-                          {"subscriptions", subscriptions}});
+    std::uint64_t index = 0;
+    for (auto& [filter, entry] : filters) {
+        if (index >= first && index - first < p.value().limit) {
+            std::sort(entry.second.begin(), entry.second.end());
+            routes.push_back({{"filter", filter},
+                              {"nodes", entry.second},
+                              {"subscriptions", entry.first}});
+        }
+        ++index;
     }
     json body = page_json(p.value(), filters.size());
     body["node_id"] = node_.node_id;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,19 @@ struct cluster_figures {
     double route_sync_lag_seconds = 0;
 };
 
+/// One peer of this node, as /api/v1/cluster shows it (ARCHITECTURE.md, "Cluster").
+struct peer_info {
+    std::string node_id; ///< empty until the peer's HELLO told it
+    std::string address; ///< its cluster listener
+    std::string state;   ///< up, connecting, down, refused
+    std::string cluster_id;
+    std::string http;
+    std::string mqtt;
+    std::optional<std::chrono::system_clock::time_point> last_heartbeat;
+    std::size_t route_count = 0;
+    std::string error; ///< why it is not up
+};
+
 /// /ready: ready when `reasons` is empty; otherwise each says what is missing.
 struct readiness {
     std::vector<std::string> reasons;
@@ -58,6 +72,8 @@ struct readiness {
 using client_visitor = std::function<void(const client_info&)>;
 /// (topic filter, number of subscriptions to it on this node). Views valid during the call.
 using route_visitor = std::function<void(std::string_view, std::size_t)>;
+/// (topic filter, node id of a peer holding it). Views valid during the call.
+using remote_route_visitor = std::function<void(std::string_view, std::string_view)>;
 
 /// Every callback runs on the io_context thread, inside a request, and must not block. One
 /// left empty reads as nothing (zero counts, no clients, no routes, no listeners), except
@@ -74,6 +90,10 @@ struct status_source {
     /// The effective configuration as YAML, secrets already redacted.
     std::function<std::string()> config_yaml;
     std::function<cluster_figures()> cluster;
+    /// This node's peers (empty: a single node).
+    std::function<std::vector<peer_info>()> peers;
+    /// Calls the visitor once per (filter, peer) route that a live peer announced.
+    std::function<void(const remote_route_visitor&)> for_each_remote_route;
 };
 
 } // namespace emqx::broker::http

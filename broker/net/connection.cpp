@@ -96,7 +96,7 @@ std::size_t connection::process(std::string_view data) {
         if (cl.state == client_state::closing) {
             return data.size(); // nothing more is read from a client being closed
         }
-        const auto split = mqtt::split_packet(data.substr(used), core.config().max_packet_size);
+        const auto split = mqtt::split_packet(data.substr(used), core.max_packet_size_of(handle_));
         if (split.status == mqtt::split_status::need_more) {
             break; // nothing is reserved for a declared length: only what has arrived is kept
         }

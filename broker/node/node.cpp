@@ -2,6 +2,7 @@
 #include "node/node.hpp"
 
 #include "auth/password.hpp"
+#include "cluster/mesh.hpp"
 #include "config/environment.hpp"
 #include "config/load.hpp"
 #include "config/parse.hpp"
@@ -121,6 +122,25 @@ void raise_open_file_limit() {
     }
 }
 
+// The cluster listener is bound when the node is told about a cluster (peers, discovery) or
+// given a cluster address explicitly: a standalone node opens no cluster port by default.
+bool wants_cluster(const config::settings& cfg) {
+    return !cfg.cluster.peers.empty() || !cfg.cluster.discovery.empty() ||
+           config::source_of(cfg, "listeners.cluster").kind != config::source_kind::built_in;
+}
+
+cluster::mesh_settings mesh_settings_of(const config::settings& cfg) {
+    cluster::mesh_settings m;
+    m.self.node_id = cfg.node.id;
+    m.self.cluster_id = cfg.cluster.name;
+    m.self.cookie = cfg.cluster.cookie;
+    m.self.heartbeat_interval = cfg.cluster.heartbeat_interval;
+    m.self.failure_timeout = cfg.cluster.failure_timeout;
+    m.peers = cfg.cluster.peers;
+    m.discovery = cfg.cluster.discovery;
+    return m;
+}
+
 std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
     std::string text = e.address().to_string();
     if (e.address().is_v6()) {
@@ -176,6 +196,20 @@ public:
         if (!http_) {
             return exit_config;
         }
+        if (wants_cluster(cfg)) {
+            mesh_ = bind_listener("cluster", cfg.listeners.cluster,
+                                  [&](const asio::ip::tcp::endpoint& e) {
+                                      return std::make_unique<cluster::mesh>(
+                                          io_, core_, mesh_settings_of(cfg), e,
+                                          [this] { mqtt_->flush(); });
+                                  });
+            if (!mesh_) {
+                return exit_config;
+            }
+            mesh_->set_advertised(endpoint_text(mesh_->local_endpoint()),
+                                  endpoint_text(mqtt_->local_endpoint()),
+                                  endpoint_text(http_->local_endpoint()));
+        }
         log::write(log::level::info, "config", "configuration loaded",
                    {{"file", loaded_.config_file ? loaded_.config_file->string() : "none"},
                     {"node", cfg.node.id}});
@@ -183,6 +217,12 @@ public:
                    {{"name", "mqtt"}, {"addr", endpoint_text(mqtt_->local_endpoint())}});
         log::write(log::level::info, "http", "listener started",
                    {{"name", "http"}, {"addr", endpoint_text(http_->local_endpoint())}});
+        if (mesh_) {
+            log::write(log::level::info, "cluster", "listener started",
+                       {{"name", "cluster"}, {"addr", endpoint_text(mesh_->local_endpoint())},
+                        {"cluster_id", cfg.cluster.name}});
+            mesh_->start();
+        }
         mqtt_->start();
         http_->start();
         wait_for_signals();
@@ -208,14 +248,46 @@ private:
             if (http_) {
                 add("http", http_->local_endpoint());
             }
+            if (mesh_) {
+                add("cluster", mesh_->local_endpoint());
+            }
             return out;
         };
         auto source = http::engine_source(core_);
         source.listeners = std::move(listeners);
         source.config_yaml = [this] { return config::print_config(loaded_.config); };
-        // A single node is ready once its listeners are up, which is before any request can
-        // be served. The cluster (issue 6) adds "joined its cluster".
-        source.ready = [] { return http::readiness{}; };
+        // Listeners are up before any request can be served; what remains is the cluster:
+        // a first attempt at every peer, and the first route sync with every linked one.
+        source.ready = [this] {
+            return http::readiness{mesh_ ? mesh_->not_ready_reasons() : std::vector<std::string>{}};
+        };
+        source.cluster = [this] {
+            if (!mesh_) {
+                return http::cluster_figures{};
+            }
+            return http::cluster_figures{.nodes = mesh_->live_nodes(),
+                                         .forwarded_total = mesh_->forwarded_total(),
+                                         .route_sync_lag_seconds = mesh_->route_sync_lag_seconds()};
+        };
+        source.peers = [this] {
+            std::vector<http::peer_info> out;
+            if (mesh_) {
+                for (auto& p : mesh_->peers()) {
+                    out.push_back({.node_id = std::move(p.node_id), .address = std::move(p.address),
+                                   .state = std::move(p.state), .cluster_id = std::move(p.cluster_id),
+                                   .http = std::move(p.http), .mqtt = std::move(p.mqtt),
+                                   .last_heartbeat = p.last_heartbeat, .route_count = p.route_count,
+                                   .error = std::move(p.error)});
+                }
+            }
+            return out;
+        };
+        source.for_each_remote_route = [this](const http::remote_route_visitor& visit) {
+            if (mesh_) {
+                mesh_->for_each_remote_route(visit);
+            }
+        };
+        info.cluster_id = loaded_.config.cluster.name;
         return http::router{std::move(info), std::move(source), loaded_.config.http.auth_token};
     }
 
@@ -239,7 +311,10 @@ private:
         auto fresh = config::load(load_options_of(cmd_));
         if (!fresh.ok()) {
             for (const auto& p : fresh.found) {
-                log::write(log::level::error, "config", "reload refused", {{"problem", config::format(p)}});
+                const bool error = p.level == config::severity::error;
+                log::write(error ? log::level::error : log::level::warn, "config",
+                           error ? "reload refused" : "reload warning",
+                           {{"problem", config::format(p)}});
             }
             return;
         }
@@ -265,6 +340,9 @@ private:
         log::write(log::level::info, "mqtt", "shutting down",
                    {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
         signals_.cancel();
+        if (mesh_) {
+            mesh_->stop();
+        }
         http_->stop();
         // Flush what is queued; never wait longer than this for slow peers.
         deadline_.expires_after(std::chrono::seconds{5});
@@ -281,6 +359,7 @@ private:
     engine core_;
     std::unique_ptr<net::server> mqtt_;
     std::unique_ptr<http::server> http_;
+    std::unique_ptr<cluster::mesh> mesh_;
     asio::signal_set signals_{io_, SIGINT, SIGTERM, SIGHUP};
     asio::steady_timer deadline_{io_};
 };

@@ -1,0 +1,677 @@
+// The mesh: connectors and links (who is up), route sync (what each peer holds), and
+// forwarding (one frame per peer with matching routes, never one per remote subscriber).
+#include "cluster/mesh.hpp"
+
+#include "log/log.hpp"
+
+#include <emqx/mqtt/topic.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <random>
+
+namespace emqx::broker::cluster {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::chrono::milliseconds max_backoff{5000};
+
+std::string full_group_filter(const share_group& g) {
+    return "$share/" + g.group + "/" + g.filter;
+}
+
+/// "host:port" split at the last colon; nullopt when there is no port.
+std::optional<std::pair<std::string, std::string>> split_address(const std::string& address) {
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos || colon + 1 == address.size()) {
+        return std::nullopt;
+    }
+    return std::pair{address.substr(0, colon), address.substr(colon + 1)};
+}
+
+std::chrono::milliseconds jittered(std::chrono::milliseconds d) {
+    static std::minstd_rand random{std::random_device{}()};
+    std::uniform_int_distribution<long> spread{0, d.count() / 4 + 1};
+    return d + std::chrono::milliseconds{spread(random)};
+}
+
+} // namespace
+
+mesh::mesh(asio::io_context& io, engine& core, mesh_settings settings,
+           const asio::ip::tcp::endpoint& endpoint, std::function<void()> flush_clients)
+    : io_(io), engine_(core), settings_(std::move(settings)), acceptor_(io, endpoint),
+      discovery_timer_(io), flush_clients_(std::move(flush_clients)) {}
+
+mesh::~mesh() = default;
+
+asio::ip::tcp::endpoint mesh::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void mesh::set_advertised(std::string cluster, std::string mqtt, std::string http) {
+    settings_.self.cluster = std::move(cluster);
+    settings_.self.mqtt = std::move(mqtt);
+    settings_.self.http = std::move(http);
+}
+
+void mesh::start() {
+    engine_.set_cluster(this);
+    engine_.set_assigned_id_prefix("emqxd-" + settings_.self.node_id + "-");
+    do_accept();
+    for (const auto& address : settings_.peers) {
+        ensure_connector(address);
+    }
+    if (!settings_.discovery.empty()) {
+        resolve_discovery();
+    }
+}
+
+void mesh::stop() {
+    stopping_ = true;
+    engine_.set_cluster(nullptr);
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    discovery_timer_.cancel();
+    for (auto& [address, c] : connectors_) {
+        if (c.timer) {
+            c.timer->cancel();
+        }
+        if (c.dialing) {
+            c.dialing->close("this node is stopping");
+        }
+    }
+    auto links = handshaking_;
+    for (auto& l : links) {
+        l->close("this node is stopping");
+    }
+    std::vector<std::shared_ptr<link>> live;
+    for (auto& [id, p] : up_) {
+        live.push_back(p.l);
+    }
+    for (auto& l : live) {
+        l->close("this node is stopping");
+    }
+}
+
+// ---- connections ---------------------------------------------------------------------------
+
+void mesh::do_accept() {
+    acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket s) {
+        if (ec) {
+            if (ec != asio::error::operation_aborted && !stopping_) {
+                log::write(log::level::warn, "cluster", "accept failed", {{"error", ec.message()}});
+                do_accept();
+            }
+            return;
+        }
+        auto l = std::make_shared<link>(std::move(s), settings_.self, *this, false);
+        handshaking_.push_back(l);
+        l->start();
+        do_accept();
+    });
+}
+
+mesh::connector& mesh::ensure_connector(const std::string& address) {
+    auto [it, added] = connectors_.try_emplace(address);
+    connector& c = it->second;
+    if (added) {
+        c.address = address;
+        c.timer = std::make_unique<asio::steady_timer>(io_);
+        c.self = address == settings_.self.cluster;
+        if (!c.self) {
+            dial(c);
+        }
+    }
+    return c;
+}
+
+void mesh::schedule_dial(connector& c, std::chrono::milliseconds after) {
+    c.timer->expires_after(jittered(after));
+    c.timer->async_wait([this, address = c.address](const boost::system::error_code& ec) {
+        if (ec || stopping_) {
+            return;
+        }
+        const auto it = connectors_.find(address);
+        if (it != connectors_.end()) {
+            dial(it->second);
+        }
+    });
+}
+
+void mesh::dial(connector& c) {
+    if (stopping_ || c.self || c.dialing) {
+        return;
+    }
+    // A node already linked (it dialled us) needs no second link; look again later.
+    if (!c.node_id.empty() && up_.contains(c.node_id)) {
+        schedule_dial(c, settings_.self.heartbeat_interval);
+        return;
+    }
+    const auto parts = split_address(c.address);
+    if (!parts) {
+        c.state = "down";
+        c.error = "not a host:port address";
+        c.attempted = true;
+        return;
+    }
+    c.state = c.state == "up" ? "connecting" : c.state;
+    auto resolver = std::make_shared<asio::ip::tcp::resolver>(io_);
+    auto socket = std::make_shared<asio::ip::tcp::socket>(io_);
+    resolver->async_resolve(
+        parts->first, parts->second,
+        [this, resolver, socket, address = c.address](
+            const boost::system::error_code& ec, const asio::ip::tcp::resolver::results_type& r) {
+            const auto it = connectors_.find(address);
+            if (it == connectors_.end() || stopping_) {
+                return;
+            }
+            connector& cn = it->second;
+            if (ec) {
+                cn.state = "down";
+                cn.error = "cannot resolve: " + ec.message();
+                cn.attempted = true;
+                cn.backoff = std::min(cn.backoff * 2, max_backoff);
+                schedule_dial(cn, cn.backoff);
+                return;
+            }
+            asio::async_connect(*socket, r, [this, socket, address](
+                                                const boost::system::error_code& e,
+                                                const asio::ip::tcp::endpoint&) {
+                const auto found = connectors_.find(address);
+                if (found == connectors_.end() || stopping_) {
+                    return;
+                }
+                connector& con = found->second;
+                if (e) {
+                    if (con.state != "refused") {
+                        con.state = "down";
+                        con.error = e.message();
+                    }
+                    con.attempted = true;
+                    con.backoff = std::min(con.backoff * 2, max_backoff);
+                    schedule_dial(con, con.backoff);
+                    return;
+                }
+                con.dialing = std::make_shared<link>(std::move(*socket), settings_.self, *this, true);
+                con.dialing->start();
+            });
+        });
+}
+
+void mesh::resolve_discovery() {
+    std::string host = settings_.discovery;
+    std::string port = split_address(settings_.self.cluster).value_or(std::pair{"", "8081"}).second;
+    if (const auto parts = split_address(settings_.discovery)) {
+        host = parts->first;
+        port = parts->second;
+    }
+    auto resolver = std::make_shared<asio::ip::tcp::resolver>(io_);
+    resolver->async_resolve(host, port, [this, resolver](
+                                            const boost::system::error_code& ec,
+                                            const asio::ip::tcp::resolver::results_type& r) {
+        if (stopping_) {
+            return;
+        }
+        if (ec) {
+            log::write(log::level::warn, "cluster", "discovery failed",
+                       {{"name", settings_.discovery}, {"error", ec.message()}});
+        } else {
+            for (const auto& entry : r) {
+                const auto e = entry.endpoint();
+                ensure_connector(e.address().to_string() + ":" + std::to_string(e.port()));
+            }
+        }
+        discovery_timer_.expires_after(settings_.discovery_interval);
+        discovery_timer_.async_wait([this](const boost::system::error_code& e) {
+            if (!e && !stopping_) {
+                resolve_discovery();
+            }
+        });
+    });
+}
+
+mesh::connector* mesh::connector_for_node(const std::string& node_id) {
+    for (auto& [address, c] : connectors_) {
+        if (c.node_id == node_id) {
+            return &c;
+        }
+    }
+    return nullptr;
+}
+
+mesh::live_peer* mesh::peer_of(const std::shared_ptr<link>& l) {
+    const auto it = up_.find(l->peer().node_id);
+    return it != up_.end() && it->second.l == l ? &it->second : nullptr;
+}
+
+void mesh::on_link_up(const std::shared_ptr<link>& l) {
+    std::erase(handshaking_, l);
+    const hello& h = l->peer();
+    // Both nodes may dial each other at once: keep the link dialled by the smaller node id,
+    // a rule both ends compute alike, and close the other.
+    if (const auto it = up_.find(h.node_id); it != up_.end()) {
+        const auto dialer = [&](const link& x) {
+            return x.outbound() ? settings_.self.node_id : h.node_id;
+        };
+        if (dialer(*l) >= dialer(*it->second.l)) {
+            l->close("duplicate link to " + h.node_id);
+            return;
+        }
+        it->second.l->close("duplicate link to " + h.node_id);
+    }
+    subscriber_id slot = 0;
+    if (!free_slots_.empty()) {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+    } else {
+        slot = static_cast<subscriber_id>(slot_nodes_.size());
+        slot_nodes_.emplace_back();
+    }
+    slot_nodes_[slot] = h.node_id;
+    live_peer& p = up_[h.node_id];
+    p.l = l;
+    p.slot = slot;
+    // The address it advertises is where to find it again if the link drops.
+    if (!h.cluster.empty()) {
+        connector& c = ensure_connector(h.cluster);
+        c.node_id = h.node_id;
+    }
+    for (auto& [address, c] : connectors_) {
+        if (c.node_id == h.node_id || c.dialing == l) {
+            c.node_id = h.node_id;
+            c.cluster_id = h.cluster_id;
+            c.http = h.http;
+            c.mqtt = h.mqtt;
+            c.state = "up";
+            c.error.clear();
+            c.attempted = true;
+            c.backoff = std::chrono::milliseconds{200};
+        }
+    }
+    log::write(log::level::info, "cluster", "peer connected",
+               {{"node", h.node_id}, {"addr", h.cluster}, {"direction", l->outbound() ? "out" : "in"}});
+    refused_inbound_.erase(h.cluster);
+    send_full_state(p);
+}
+
+void mesh::send_full_state(live_peer& p) {
+    std::string& out = p.l->out();
+    std::vector<std::string> filters;
+    filters.reserve(local_filters_.size());
+    for (const auto& [filter, count] : local_filters_) {
+        filters.push_back(filter);
+    }
+    encode_list(frame_type::routes_full, filters, out);
+    const auto now = clock::now();
+    engine_.for_each_retained([&](const message_ptr& m) {
+        encode_publish({.msg = m, .expiry_remaining = 0, .normal = false, .store_retained = true,
+                        .groups = {}},
+                       now, out);
+    });
+    std::vector<std::string> known;
+    for (const auto& [id, other] : up_) {
+        if (id != p.l->peer().node_id && !other.l->peer().cluster.empty()) {
+            known.push_back(other.l->peer().cluster);
+        }
+    }
+    for (const auto& [address, c] : connectors_) {
+        if (!c.self && std::find(known.begin(), known.end(), address) == known.end()) {
+            known.push_back(address);
+        }
+    }
+    encode_list(frame_type::peers, known, out);
+    p.l->flush();
+}
+
+void mesh::on_link_closed(const std::shared_ptr<link>& l, const std::string& reason,
+                          bool refused) {
+    std::erase(handshaking_, l);
+    const hello& h = l->peer();
+    const std::string& peer_address = h.cluster.empty() ? l->remote_address() : h.cluster;
+    if (refused) {
+        ++refused_total_;
+        log::write(log::level::warn, "cluster", "peer refused",
+                   {{"node", h.node_id}, {"addr", peer_address}, {"reason", reason}});
+        if (!l->outbound() && !connectors_.contains(peer_address) &&
+            reason.find("self:") == std::string::npos) {
+            refused_inbound_[peer_address] = {.node_id = h.node_id, .address = peer_address,
+                                         .state = "refused", .cluster_id = h.cluster_id,
+                                         .http = h.http, .mqtt = h.mqtt, .last_heartbeat = l->last_heard(),
+                                         .route_count = 0, .error = reason};
+        }
+    }
+    if (live_peer* p = peer_of(l)) {
+        for (const auto& filter : p->routes) {
+            remote_routes_.unsubscribe(filter, p->slot);
+            if (mqtt::is_shared_filter(filter)) {
+                std::erase(remote_groups_[filter], p->slot);
+            }
+        }
+        slot_nodes_[p->slot].clear();
+        free_slots_.push_back(p->slot);
+        up_.erase(h.node_id);
+        log::write(log::level::warn, "cluster", "peer disconnected",
+                   {{"node", h.node_id}, {"addr", h.cluster}, {"reason", reason}});
+    }
+    for (auto& [address, c] : connectors_) {
+        const bool mine = c.dialing == l;
+        const bool its_node = !h.node_id.empty() && c.node_id == h.node_id;
+        if (!mine && !its_node) {
+            continue;
+        }
+        if (mine) {
+            c.dialing.reset();
+            c.attempted = true;
+        }
+        if (refused && mine && reason.find("self:") != std::string::npos) {
+            c.self = true;
+            continue;
+        }
+        if (its_node && up_.contains(h.node_id)) {
+            continue; // another link to the same node is up (a duplicate was closed)
+        }
+        c.state = refused ? "refused" : "down";
+        c.error = reason;
+        if (!h.cluster_id.empty()) {
+            c.cluster_id = h.cluster_id;
+        }
+        if (mine && !stopping_) {
+            c.backoff = refused ? max_backoff : std::min(c.backoff * 2, max_backoff);
+            schedule_dial(c, c.backoff);
+        }
+    }
+}
+
+void mesh::on_link_frame(const std::shared_ptr<link>& l, frame& f) {
+    live_peer* p = peer_of(l);
+    if (p == nullptr) {
+        return; // a duplicate link being closed
+    }
+    const auto now = clock::now();
+    switch (f.type) {
+    case frame_type::heartbeat:
+        break;
+    case frame_type::routes_full: {
+        const auto old = p->routes;
+        for (const auto& filter : old) {
+            remove_route(*p, filter);
+        }
+        for (auto& filter : f.items) {
+            add_route(*p, filter);
+        }
+        p->synced = true;
+        break;
+    }
+    case frame_type::routes_add:
+        for (auto& filter : f.items) {
+            add_route(*p, filter);
+        }
+        break;
+    case frame_type::routes_remove:
+        for (auto& filter : f.items) {
+            remove_route(*p, filter);
+        }
+        break;
+    case frame_type::publish:
+        engine_.deliver_remote(f.fwd.msg, f.fwd.normal, f.fwd.groups, f.fwd.store_retained, now);
+        flush_clients_();
+        break;
+    case frame_type::claim:
+        engine_.on_remote_claim(f.text, now);
+        flush_clients_();
+        break;
+    case frame_type::peers:
+        for (const auto& address : f.items) {
+            if (address != settings_.self.cluster) {
+                ensure_connector(address);
+            }
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+// ---- routes --------------------------------------------------------------------------------
+
+void mesh::add_route(live_peer& p, const std::string& filter) {
+    if (!mqtt::is_valid_topic_filter(filter) || !p.routes.insert(filter).second) {
+        return;
+    }
+    remote_routes_.subscribe(filter, {.id = p.slot, .options = {}, .subscription_identifier = 0});
+    if (mqtt::is_shared_filter(filter)) {
+        remote_groups_[filter].push_back(p.slot);
+    }
+}
+
+void mesh::remove_route(live_peer& p, const std::string& filter) {
+    if (p.routes.erase(filter) == 0) {
+        return;
+    }
+    remote_routes_.unsubscribe(filter, p.slot);
+    if (const auto it = remote_groups_.find(filter); it != remote_groups_.end()) {
+        std::erase(it->second, p.slot);
+        if (it->second.empty()) {
+            remote_groups_.erase(it);
+        }
+    }
+}
+
+void mesh::on_subscribed(std::string_view filter) {
+    auto [it, added] = local_filters_.try_emplace(std::string{filter}, 0);
+    if (++it->second == 1) {
+        pending_remove_.erase(it->first);
+        pending_add_.insert(it->first);
+        schedule_route_flush();
+    }
+}
+
+void mesh::on_unsubscribed(std::string_view filter) {
+    const auto it = local_filters_.find(std::string{filter});
+    if (it == local_filters_.end() || --it->second > 0) {
+        return;
+    }
+    pending_add_.erase(it->first);
+    pending_remove_.insert(it->first);
+    local_filters_.erase(it);
+    schedule_route_flush();
+}
+
+void mesh::schedule_route_flush() {
+    if (!pending_since_) {
+        pending_since_ = clock::now();
+    }
+    if (flush_scheduled_) {
+        return;
+    }
+    // Batched: every change of this event-loop turn goes out in one frame per peer.
+    flush_scheduled_ = true;
+    asio::post(io_, [this] { flush_routes(); });
+}
+
+void mesh::flush_routes() {
+    flush_scheduled_ = false;
+    pending_since_.reset();
+    if (pending_add_.empty() && pending_remove_.empty()) {
+        return;
+    }
+    const std::vector<std::string> added{pending_add_.begin(), pending_add_.end()};
+    const std::vector<std::string> removed{pending_remove_.begin(), pending_remove_.end()};
+    pending_add_.clear();
+    pending_remove_.clear();
+    for (auto& [id, p] : up_) {
+        if (!added.empty()) {
+            encode_list(frame_type::routes_add, added, p.l->out());
+        }
+        if (!removed.empty()) {
+            encode_list(frame_type::routes_remove, removed, p.l->out());
+        }
+        p.l->flush();
+    }
+}
+
+double mesh::route_sync_lag_seconds() const {
+    if (!pending_since_) {
+        return 0;
+    }
+    return std::chrono::duration<double>(clock::now() - *pending_since_).count();
+}
+
+// ---- forwarding ----------------------------------------------------------------------------
+
+bool mesh::keep_group(const share_group& group) {
+    if (up_.empty()) {
+        return true;
+    }
+    std::string full = full_group_filter(group);
+    const auto remote = remote_groups_.find(full);
+    if (remote == remote_groups_.end() || remote->second.empty()) {
+        return true;
+    }
+    // Round robin over this node and every node holding the group: once per message across
+    // the cluster.
+    const std::size_t candidates = remote->second.size() + 1;
+    const std::size_t pick = group_cursor_[full]++ % candidates;
+    decided_.push_back(full);
+    if (pick == 0) {
+        return true;
+    }
+    const subscriber_id slot = remote->second[pick - 1];
+    auto t = std::find_if(targets_.begin(), targets_.end(), [&](const target& x) { return x.slot == slot; });
+    if (t == targets_.end()) {
+        targets_.push_back({.slot = slot, .normal = false, .groups = {}});
+        t = targets_.end() - 1;
+    }
+    t->groups.push_back(std::move(full));
+    return false;
+}
+
+void mesh::on_retained(const message_ptr& msg, time_point) { pending_retained_ = msg; }
+
+std::size_t mesh::forward(const message_ptr& msg, time_point now) {
+    const auto target_for = [this](subscriber_id slot) -> target& {
+        auto t = std::find_if(targets_.begin(), targets_.end(),
+                              [&](const target& x) { return x.slot == slot; });
+        if (t == targets_.end()) {
+            targets_.push_back({.slot = slot, .normal = false, .groups = {}});
+            return targets_.back();
+        }
+        return *t;
+    };
+    if (!up_.empty()) {
+        remote_routes_.match(msg->topic, remote_match_);
+        for (const subscriber_entry* e : remote_match_.subscribers) {
+            target_for(e->id).normal = true;
+        }
+        for (share_group* g : remote_match_.groups) {
+            std::string full = full_group_filter(*g);
+            if (std::find(decided_.begin(), decided_.end(), full) != decided_.end() ||
+                g->members.empty()) {
+                continue;
+            }
+            // No member here (else keep_group decided it): one of the holding nodes.
+            const subscriber_entry& member = g->members[g->cursor++ % g->members.size()];
+            target_for(member.id).groups.push_back(std::move(full));
+        }
+    }
+    const bool store = pending_retained_ == msg;
+    std::size_t sent = 0;
+    for (target& t : targets_) {
+        const auto it = up_.find(slot_nodes_[t.slot]);
+        if (it == up_.end()) {
+            continue;
+        }
+        encode_publish({.msg = msg, .expiry_remaining = 0, .normal = t.normal,
+                        .store_retained = store, .groups = std::move(t.groups)},
+                       now, it->second.l->out());
+        it->second.l->flush();
+        ++sent;
+    }
+    if (store) {
+        // Retained messages reach every node, subscribers or not.
+        for (auto& [id, p] : up_) {
+            const bool done = std::any_of(targets_.begin(), targets_.end(),
+                                          [&](const target& t) { return t.slot == p.slot; });
+            if (!done) {
+                encode_publish({.msg = msg, .expiry_remaining = 0, .normal = false,
+                                .store_retained = true, .groups = {}},
+                               now, p.l->out());
+                p.l->flush();
+            }
+        }
+        pending_retained_.reset();
+    }
+    forwarded_total_ += sent;
+    targets_.clear();
+    decided_.clear();
+    return sent;
+}
+
+void mesh::on_client_connected(std::string_view client_id) {
+    if (up_.empty()) {
+        return;
+    }
+    for (auto& [id, p] : up_) {
+        encode_text(frame_type::claim, client_id, p.l->out());
+        p.l->flush();
+    }
+}
+
+// ---- observation ---------------------------------------------------------------------------
+
+std::vector<peer_view> mesh::peers() const {
+    std::vector<peer_view> out;
+    for (const auto& [address, c] : connectors_) {
+        if (c.self) {
+            continue;
+        }
+        peer_view v{.node_id = c.node_id, .address = address, .state = c.state,
+                    .cluster_id = c.cluster_id, .http = c.http, .mqtt = c.mqtt,
+                    .last_heartbeat = std::nullopt, .route_count = 0, .error = c.error};
+        if (const auto it = up_.find(c.node_id); !c.node_id.empty() && it != up_.end()) {
+            v.state = "up";
+            v.error.clear();
+            v.last_heartbeat = it->second.l->last_heard();
+            v.route_count = it->second.routes.size();
+        } else if (v.state == "up") {
+            v.state = "connecting";
+        }
+        out.push_back(std::move(v));
+    }
+    for (const auto& [address, v] : refused_inbound_) {
+        out.push_back(v);
+    }
+    return out;
+}
+
+std::vector<std::string> mesh::not_ready_reasons() const {
+    std::vector<std::string> reasons;
+    for (const auto& [address, c] : connectors_) {
+        if (c.self) {
+            continue;
+        }
+        if (!c.attempted) {
+            reasons.push_back("cluster: first connection to " + address + " under way");
+        }
+    }
+    for (const auto& [id, p] : up_) {
+        if (!p.synced) {
+            reasons.push_back("cluster: route sync with " + id + " under way");
+        }
+    }
+    return reasons;
+}
+
+void mesh::for_each_remote_route(
+    const std::function<void(std::string_view, std::string_view)>& f) const {
+    for (const auto& [id, p] : up_) {
+        for (const auto& filter : p.routes) {
+            f(filter, id);
+        }
+    }
+}
+
+} // namespace emqx::broker::cluster
