@@ -55,10 +55,11 @@ TEST_SUITE("integration::connect") {
         emqxd_process broker;
         raw_client c{broker.port()};
         c.send("\x10\x0d\x00\x04MQTT\x05\x02\x00\x3c\x00\x00\x00"s);
-        // 0x12 "emqxd-1" comes before the three limits.
+        // 0x12 "emqxd-node1-1" (assigned ids name the node, so that no two nodes of a cluster
+        // assign the same one) comes before the three limits.
         CHECK(hex(c.receive_packet()) ==
-              hex("\x20\x18\x00\x00\x15\x12\x00\x07"
-                  "emqxd-1\x21\x00\x80\x22\x00\x40\x27\x00\x10\x00\x00"s));
+              hex("\x20\x1e\x00\x00\x1b\x12\x00\x0d"
+                  "emqxd-node1-1\x21\x00\x80\x22\x00\x40\x27\x00\x10\x00\x00"s));
     }
 
     TEST_CASE("3.1.1 CONNECT with an empty client id and Clean Session 1 is accepted "
