@@ -13,6 +13,8 @@ packages=(
     # real MQTT peers for the tests (DEVELOPERS: never test our codec only against itself)
     mosquitto mosquitto-clients python3-paho-mqtt libpaho-mqttpp-dev libpaho-mqtt-dev
     prometheus
+    # systemd-analyze verifies share/etc/emqxd.service (tests/arch/etc_check.sh)
+    systemd
     # fuzzing: clang + libFuzzer
     clang-14 libclang-rt-14-dev
 )
