@@ -102,8 +102,14 @@ void mesh::do_accept() {
     acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket s) {
         if (ec) {
             if (ec != asio::error::operation_aborted && !stopping_) {
+                // Out of descriptors, typically: pause rather than spin on a failing accept.
                 log::write(log::level::warn, "cluster", "accept failed", {{"error", ec.message()}});
-                do_accept();
+                auto retry = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds{100});
+                retry->async_wait([this, retry](const boost::system::error_code& e) {
+                    if (!e && !stopping_) {
+                        do_accept();
+                    }
+                });
             }
             return;
         }
@@ -370,15 +376,23 @@ void mesh::on_link_closed(const std::shared_ptr<link>& l, const std::string& rea
             c.self = true;
             continue;
         }
+        if (stopping_) {
+            continue;
+        }
         if (its_node && up_.contains(h.node_id)) {
-            continue; // another link to the same node is up (a duplicate was closed)
+            // Another link to the same node is up (a duplicate was closed): look again later,
+            // in case that one drops.
+            if (mine) {
+                schedule_dial(c, settings_.self.heartbeat_interval);
+            }
+            continue;
         }
         c.state = refused ? "refused" : "down";
         c.error = reason;
         if (!h.cluster_id.empty()) {
             c.cluster_id = h.cluster_id;
         }
-        if (mine && !stopping_) {
+        if (!c.dialing) {
             c.backoff = refused ? max_backoff : std::min(c.backoff * 2, max_backoff);
             schedule_dial(c, c.backoff);
         }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/clock.hpp"
+#include "engine/lazy_deque.hpp"
 #include "engine/message.hpp"
 #include "router/subscription_tree.hpp"
 
@@ -58,8 +59,8 @@ struct session {
     std::map<std::string, held_subscription, std::less<>> subscriptions;
 
     std::uint16_t last_packet_id = 0;
-    std::deque<inflight_message> inflight; ///< in the order sent
-    std::deque<delivery> queue;            ///< waiting for the inflight window or a connection
+    lazy_deque<inflight_message> inflight; ///< in the order sent
+    lazy_deque<delivery> queue;            ///< waiting for the inflight window or a connection
     /// Incoming QoS 2 packet ids received but not yet released by PUBREL (4.3.3).
     std::vector<std::uint16_t> awaiting_rel;
 

@@ -13,7 +13,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 server::server(asio::io_context& io, engine& core, const asio::ip::tcp::endpoint& endpoint)
-    : io_(io), engine_(core), acceptor_(io), tick_(io) {
+    : io_(io), engine_(core), acceptor_(io), tick_(io), accept_retry_(io) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -44,10 +44,25 @@ void server::on_accept(const error_code& ec, asio::ip::tcp::socket socket) {
         return;
     }
     if (ec) {
-        // Out of descriptors or a connection reset before accept: keep listening.
-        log::write(log::level::warn, "mqtt", "accept failed", {{"error", ec.message()}});
-        do_accept();
+        // Out of descriptors or a connection reset before accept: keep listening, but after
+        // a pause (an accept failing for want of descriptors fails again at once), and say so
+        // once per episode rather than a million times a second.
+        if (!accept_failing_) {
+            log::write(log::level::warn, "mqtt", "accept failed, retrying every 100 ms",
+                       {{"error", ec.message()}});
+        }
+        accept_failing_ = true;
+        accept_retry_.expires_after(std::chrono::milliseconds{100});
+        accept_retry_.async_wait([this](const error_code& timer_ec) {
+            if (!timer_ec && !stopping_) {
+                do_accept();
+            }
+        });
         return;
+    }
+    if (accept_failing_) {
+        accept_failing_ = false;
+        log::write(log::level::info, "mqtt", "accepting again");
     }
     if (engine_.connection_count() >= engine_.config().max_connections) {
         error_code ignored;
@@ -129,6 +144,7 @@ void server::stop(std::function<void()> done) {
 void server::maybe_stopped() {
     if (stopping_ && live_ == 0 && stopped_) {
         tick_.cancel();
+        accept_retry_.cancel();
         auto done = std::move(stopped_);
         stopped_ = nullptr;
         done();

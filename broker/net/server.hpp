@@ -55,6 +55,9 @@ private:
     engine& engine_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer tick_;
+    /// After a failed accept (out of descriptors, typically): wait, do not spin.
+    boost::asio::steady_timer accept_retry_;
+    bool accept_failing_ = false; ///< logged once per episode, not once per attempt
     std::vector<std::shared_ptr<connection>> connections_; ///< index = client_handle
     std::size_t live_ = 0;
     std::array<char, 65'536> read_buffer_{};

@@ -70,8 +70,10 @@ TEST_SUITE("broker::http::engine_source") {
         c.keep_alive = std::chrono::milliseconds{30'000};
         c.sess->subscriptions["a/#"] = {};
         c.sess->subscriptions["b"] = {};
-        c.sess->inflight.emplace_back();
-        c.sess->queue.resize(3);
+        c.sess->inflight.push_back({});
+        for (int i = 0; i < 3; ++i) {
+            c.sess->queue.push_back({});
+        }
         const time_point steady_now = c.opened_at + std::chrono::seconds{90};
         const std::chrono::system_clock::time_point wall_now{std::chrono::seconds{1'000'000}};
 
