@@ -28,9 +28,12 @@ std::string make_run_id() {
 
 } // namespace
 
-engine::engine(const run_options& options, const asio::ip::tcp::endpoint& where)
+engine::engine(const run_options& options,
+               const asio::ip::tcp::endpoint& where,
+               const asio::ip::tcp::endpoint& sub_where)
     : options_(options),
       where_(where),
+      sub_where_(sub_where),
       ledger_(options),
       tick_timer_(io_),
       pace_timer_(io_),
@@ -57,7 +60,7 @@ run_results engine::run() {
     ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     run_start_ = phase_start_ = last_heard_ = now_ns();
     for (auto& s : subscribers_) {
-        s->start(where_);
+        s->start(sub_where_);
     }
     for (auto& p : publishers_) {
         p->start(where_);
@@ -102,8 +105,9 @@ void engine::link_failed(std::string_view role, std::uint32_t index, const std::
         return;
     }
     if (phase_ == phase::connecting) {
-        fail(run_status::unreachable, "cannot reach the broker at " + where_.address().to_string() +
-                                          ":" + std::to_string(where_.port()) + ": " + what);
+        const auto& at = role == "subscriber" ? sub_where_ : where_;
+        fail(run_status::unreachable, "cannot reach the broker at " + at.address().to_string() +
+                                          ":" + std::to_string(at.port()) + ": " + what);
         return;
     }
     fail(run_status::connection_lost,

@@ -26,7 +26,9 @@ class subscriber;
 
 class engine {
 public:
-    engine(const run_options& options, const asio::ip::tcp::endpoint& where);
+    engine(const run_options& options,
+           const asio::ip::tcp::endpoint& where,
+           const asio::ip::tcp::endpoint& sub_where);
     ~engine();
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
@@ -62,6 +64,7 @@ private:
     void begin_measuring(std::uint64_t now);
     void begin_draining();
     void check_drained();
+    void report_progress(std::uint64_t now);
     [[nodiscard]] bool acks_outstanding() const noexcept;
     void pump_all(std::uint64_t now);
     void finish(run_status status, std::string reason);
@@ -71,6 +74,8 @@ private:
     asio::io_context io_;
     run_options options_;
     asio::ip::tcp::endpoint where_;
+    asio::ip::tcp::endpoint sub_where_;
+    std::uint64_t last_progress_ = 0;
     ledger ledger_;
     std::vector<std::unique_ptr<publisher>> publishers_;
     std::vector<std::unique_ptr<subscriber>> subscribers_;

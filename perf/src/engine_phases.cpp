@@ -54,6 +54,7 @@ void engine::tick() {
             return;
         }
     }
+    report_progress(now);
     for (auto& p : publishers_) {
         p->keep_alive(now);
     }
@@ -108,6 +109,22 @@ void engine::check_silence(std::uint64_t now) {
         probe_at_ = now;
         subscribers_.front()->ping();
     }
+}
+
+void engine::report_progress(std::uint64_t now) {
+    constexpr std::uint64_t period_ns = 250'000'000;
+    if (!options_.progress || now - last_progress_ < period_ns) {
+        return;
+    }
+    last_progress_ = now;
+    static constexpr const char* names[] = {"connecting", "subscribing", "warm-up",
+                                            "measuring",  "draining",    "done"};
+    std::string line = names[static_cast<int>(phase_)];
+    line += ": " + std::to_string(ledger_.total_published()) + " published";
+    if (ledger_.measuring()) {
+        line += ", " + seconds_text(to_seconds(now - measure_start_)) + " measured";
+    }
+    options_.progress(line);
 }
 
 void engine::begin_warmup(std::uint64_t now) {

@@ -1,14 +1,13 @@
 // A run's results as one JSON document for machines (schema emqxctl.perf/1).
 #include <emqx/perf/report.hpp>
 
-#include <nlohmann/json.hpp>
+#include "json_parts.hpp"
 
 namespace emqx::perf {
 
 namespace {
 
-// Keys in the order written: "schema" first, as people read it.
-using json = nlohmann::ordered_json;
+using detail::json;
 
 json optional_number(const std::optional<double>& value) {
     return value ? json(*value) : json(nullptr);
@@ -49,22 +48,6 @@ json messages(const run_results& r) {
     };
 }
 
-json latency_us(const histogram& h) {
-    const auto us = [](double ns) { return ns / 1e3; };
-    const auto at = [&](double p) { return us(static_cast<double>(h.percentile(p))); };
-    return {
-        {"count", h.count()},
-        {"min", us(static_cast<double>(h.min()))},
-        {"p50", at(50)},
-        {"p90", at(90)},
-        {"p95", at(95)},
-        {"p99", at(99)},
-        {"p99_9", at(99.9)},
-        {"max", us(static_cast<double>(h.max()))},
-        {"mean", us(h.mean())},
-    };
-}
-
 json cpu(const run_results& r) {
     return {
         {"wall_seconds", r.measured_wall_seconds},
@@ -87,6 +70,10 @@ std::string to_json(const run_results& r, const run_options& o, std::string_view
         {"command", command},
         {"broker",
          {{"address", o.host + ":" + std::to_string(o.port)},
+          {"sub_address", o.sub_host || o.sub_port
+                              ? json(o.sub_host.value_or(o.host) + ":" +
+                                     std::to_string(o.sub_port.value_or(o.port)))
+                              : json(nullptr)},
           {"pid", o.broker_pid ? json(*o.broker_pid) : json(nullptr)}}},
         {"parameters", parameters(o)},
         {"status", to_string(r.status)},
@@ -100,7 +87,8 @@ std::string to_json(const run_results& r, const run_options& o, std::string_view
           {"publish_seconds", r.publish_seconds},
           {"deliver_seconds", r.deliver_seconds}}},
         {"per_second", series},
-        {"latency_us", latency_us(r.latency)},
+        {"latency_us", detail::latency_json(r.latency)},
+        {"latency_percentiles_us", detail::percentile_curve(r.latency)},
         {"cpu", cpu(r)},
     };
     return document.dump(2) + "\n";

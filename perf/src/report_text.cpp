@@ -132,6 +132,10 @@ std::string to_text(const run_results& r, const run_options& o, std::string_view
                       ", QoS " + std::to_string(static_cast<int>(o.qos)) + ", " +
                       std::to_string(o.size) + "-byte payload, " + std::to_string(o.publishers) +
                       " -> " + std::to_string(o.subscribers) + ", " + loop_text(o) + "\n";
+    if (o.sub_host || o.sub_port) {
+        row(out, "subscribers at", o.sub_host.value_or(o.host) + ":" +
+                                       std::to_string(o.sub_port.value_or(o.port)));
+    }
     row(out, "status", std::string{to_string(r.status)} + (r.reason.empty() ? "" : ": " + r.reason));
     if (judge(r) == verdict::unreachable) {
         return out; // nothing was measured

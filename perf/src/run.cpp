@@ -19,7 +19,21 @@ run_results run(const run_options& options) {
         failed.reason = "cannot resolve " + options.host + ": " + error.message();
         return failed;
     }
-    detail::engine engine(options, found.begin()->endpoint());
+    auto sub_where = found.begin()->endpoint();
+    if (options.sub_host || options.sub_port) {
+        const auto sub_found = resolver.resolve(options.sub_host.value_or(options.host),
+                                                std::to_string(options.sub_port.value_or(options.port)),
+                                                error);
+        if (error || sub_found.empty()) {
+            run_results failed;
+            failed.status = run_status::unreachable;
+            failed.reason = "cannot resolve " + options.sub_host.value_or(options.host) + ": " +
+                            error.message();
+            return failed;
+        }
+        sub_where = sub_found.begin()->endpoint();
+    }
+    detail::engine engine(options, found.begin()->endpoint(), sub_where);
     return engine.run();
 }
 

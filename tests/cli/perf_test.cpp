@@ -48,11 +48,11 @@ std::string roff(const std::string& flag) {
     return out;
 }
 
-void check_help_against_man(const std::string& subcommand) {
+void check_help_against_man(const std::string& subcommand, std::size_t at_least = 10) {
     const auto r = emqx::test::run_command(emqxctl("perf " + subcommand + " --help"));
     CHECK(r.status == 0);
     const auto names = options_in_help(r.output);
-    CHECK(names.size() >= 10);
+    CHECK(names.size() >= at_least);
     const std::string page = man_page();
     REQUIRE_FALSE(page.empty());
     for (const auto& name : names) {
@@ -72,11 +72,57 @@ TEST_SUITE("cli::perf") {
         check_help_against_man("latency");
     }
 
+    TEST_CASE("every option of perf connections, qos, stress and all is in emqxctl-perf.1") {
+        for (const char* subcommand : {"connections", "qos", "stress", "all"}) {
+            INFO(subcommand);
+            check_help_against_man(subcommand);
+        }
+    }
+
+    TEST_CASE("every option of perf compare --help is documented in emqxctl-perf.1") {
+        check_help_against_man("compare", 2);
+    }
+
+    TEST_CASE("the man page describes every subcommand that perf --help lists") {
+        const auto help = emqx::test::run_command(emqxctl("perf --help")).output;
+        const std::string page = man_page();
+        for (const char* subcommand :
+             {"throughput", "latency", "connections", "qos", "stress", "all", "compare"}) {
+            INFO(subcommand);
+            CHECK(help.find(subcommand) != std::string::npos);
+            CHECK(page.find(".SS " + std::string{subcommand}) != std::string::npos);
+        }
+    }
+
+    TEST_CASE("perf compare without two files is a usage error (64)") {
+        CHECK(emqx::test::run_command(emqxctl("perf compare 2>/dev/null")).status == 64);
+        CHECK(emqx::test::run_command(emqxctl("perf compare a.json 2>/dev/null")).status == 64);
+        CHECK(emqx::test::run_command(emqxctl("perf compare a b --threshold -1 2>/dev/null"))
+                  .status == 64);
+    }
+
+    TEST_CASE("perf stress with --rate 0 is a usage error (64)") {
+        CHECK(emqx::test::run_command(emqxctl("perf stress --rate 0 2>/dev/null")).status == 64);
+    }
+
+    TEST_CASE("a bad --sub-node is a usage error (64)") {
+        CHECK(emqx::test::run_command(emqxctl("perf latency --sub-node 127.0.0.1:0 2>/dev/null"))
+                  .status == 64);
+    }
+
+    TEST_CASE("perf connections to a closed port counts refusals and gives UNKNOWN (3)") {
+        const auto r = emqx::test::run_command(
+            emqxctl("perf connections --mqtt 127.0.0.1:1 --connections 5 --hold 0 --timeout 2"));
+        CHECK(r.status == 3);
+        CHECK(r.output.find("refused") != std::string::npos);
+    }
+
     TEST_CASE("perf throughput --help lists the load's shape") {
         const auto help = emqx::test::run_command(emqxctl("perf throughput --help")).output;
         for (const char* flag : {"--publishers", "--subscribers", "--topics", "--inflight",
                                  "--qos", "--size", "--count", "--duration", "--rate", "--warmup",
-                                 "--mqtt-version", "--broker-pid", "--max-time"}) {
+                                 "--mqtt-version", "--broker-pid", "--max-time", "--pub-node",
+                                 "--sub-node", "--out"}) {
             CHECK_MESSAGE(help.find(flag) != std::string::npos, flag);
         }
     }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -58,6 +59,13 @@ struct run_options {
     std::string topic_prefix = "emqxctl/perf";
     /// Set from another thread or a signal handler to stop the run early; it ends cleanly.
     const std::atomic<bool>* interrupt = nullptr;
+    /// Where the subscribers connect when it is not where the publishers do (--sub-node: a
+    /// cross-node path through a cluster); both must be on this host for latencies to mean
+    /// anything.
+    std::optional<std::string> sub_host;
+    std::optional<std::uint16_t> sub_port;
+    /// Called about four times a second with one line of progress for people.
+    std::function<void(const std::string&)> progress;
 };
 
 /// A usage problem with `options` in words for the user ("--size must be at least 20 bytes:
