@@ -1,0 +1,290 @@
+// One cell of `cluster test` over MQTT with Paho C++ (see cluster_test.hpp). Paho's exceptions
+// stop here: they become the cell's error line.
+#include <emqx/health/cluster_test.hpp>
+
+#include <mqtt/async_client.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <future>
+#include <random>
+#include <set>
+
+#include <unistd.h>
+
+namespace emqx::health {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+constexpr std::string_view warmup_payload = "warmup";
+
+/// The round of retained cells, after the QoS rounds.
+constexpr int retained_round = -1;
+
+std::string unique_suffix() {
+    static std::atomic<unsigned> counter{0};
+    static const unsigned salt = std::random_device{}();
+    return std::to_string(::getpid()) + "-" + std::to_string(salt % 100000) + "-" +
+           std::to_string(counter.fetch_add(1));
+}
+
+std::string uri_of(const client::host_port& address) {
+    return "tcp://" + client::to_string(address);
+}
+
+mqtt::connect_options connect_options_for(const cluster_test_options& o) {
+    auto builder = mqtt::connect_options_builder()
+                       .clean_session(true)
+                       .mqtt_version(MQTTVERSION_3_1_1)
+                       .connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(o.timeout) +
+                                        std::chrono::seconds{1});
+    if (!o.username.empty()) {
+        builder.user_name(o.username);
+    }
+    if (!o.password.empty()) {
+        builder.password(o.password);
+    }
+    return builder.finalize();
+}
+
+/// Connects, or throws a std::runtime_error naming the broker.
+void connect(mqtt::async_client& client, const cluster_test_options& o, const test_node& node) {
+    try {
+        if (!client.connect(connect_options_for(o))->wait_for(o.timeout)) {
+            throw std::runtime_error("no CONNACK from " + node.node_id + " within the timeout");
+        }
+    } catch (const mqtt::exception& e) {
+        throw std::runtime_error("cannot connect to " + node.node_id + " (" +
+                                 client::to_string(node.mqtt) + "): " + e.what());
+    }
+}
+
+struct stamp {
+    int seq = -1;
+    long long sent_ns = 0;
+};
+
+/// "seq <n> <steady ns>" -> the stamp; a warm-up or foreign payload gives seq -1.
+stamp parse_stamp(const std::string& payload) {
+    stamp s;
+    if (!payload.starts_with("seq ")) {
+        return s;
+    }
+    const char* begin = payload.data() + 4;
+    const char* end = payload.data() + payload.size();
+    auto [after_seq, e1] = std::from_chars(begin, end, s.seq);
+    if (e1 != std::errc{} || after_seq == end) {
+        return stamp{};
+    }
+    std::from_chars(after_seq + 1, end, s.sent_ns);
+    return s;
+}
+
+long long now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
+        .count();
+}
+
+/// Publishes warm-ups until one arrives: a cross-node route may reach `pub` after SUBACK.
+bool wait_for_route(mqtt::async_client& pub, mqtt::async_client& sub, const std::string& topic,
+                    int qos, clock_type::time_point deadline) {
+    while (clock_type::now() < deadline) {
+        pub.publish(topic, warmup_payload.data(), warmup_payload.size(), qos, false)
+            ->wait_for(std::chrono::seconds{1});
+        const auto until = std::min(deadline, clock_type::now() + std::chrono::milliseconds{150});
+        mqtt::const_message_ptr message;
+        while (sub.try_consume_message_until(&message, until)) {
+            if (message && message->get_payload_str() == warmup_payload) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/// Collects the sequence until all `count` arrived and a short linger (for duplicates) passed.
+void collect(mqtt::async_client& sub, pair_result& r, int count, clock_type::time_point deadline,
+             std::vector<double>& latencies) {
+    std::set<int> seen;
+    int last = -1;
+    auto stop_at = deadline;
+    mqtt::const_message_ptr message;
+    while (clock_type::now() < stop_at) {
+        if (!sub.try_consume_message_until(&message, stop_at) || !message) {
+            continue;
+        }
+        const auto s = parse_stamp(message->get_payload_str());
+        if (s.seq < 0 || s.seq >= count) {
+            continue;
+        }
+        latencies.push_back(static_cast<double>(now_ns() - s.sent_ns) / 1e6);
+        if (!seen.insert(s.seq).second) {
+            ++r.duplicates;
+            continue;
+        }
+        r.out_of_order += s.seq < last ? 1 : 0;
+        last = std::max(last, s.seq);
+        if (static_cast<int>(seen.size()) == count) {
+            stop_at = std::min(deadline, clock_type::now() + std::chrono::milliseconds{100});
+        }
+    }
+    r.received = static_cast<int>(seen.size());
+}
+
+void disconnect_quietly(mqtt::async_client& client) {
+    try {
+        if (client.is_connected()) {
+            client.disconnect()->wait_for(std::chrono::seconds{1});
+        }
+    } catch (const mqtt::exception&) {
+        // Best effort: the cell's result is already known.
+    }
+}
+
+} // namespace
+
+pair_result run_pair(const test_node& pub_node, const test_node& sub_node, int qos,
+                     const cluster_test_options& options) {
+    pair_result r;
+    r.publisher = pub_node.node_id;
+    r.subscriber = sub_node.node_id;
+    r.qos = qos;
+    const std::string suffix = unique_suffix();
+    const std::string topic = "emqxctl/cluster-test/" + suffix + "/" + pub_node.node_id + "-" +
+                              sub_node.node_id + "-q" + std::to_string(qos);
+    mqtt::async_client sub{uri_of(sub_node.mqtt), "emqxctl-ct-s-" + suffix};
+    mqtt::async_client pub{uri_of(pub_node.mqtt), "emqxctl-ct-p-" + suffix};
+    std::vector<double> latencies;
+    try {
+        sub.start_consuming();
+        connect(sub, options, sub_node);
+        connect(pub, options, pub_node);
+    } catch (const std::exception& e) {
+        r.outcome = pair_outcome::unreachable;
+        r.error = e.what();
+        disconnect_quietly(sub);
+        disconnect_quietly(pub);
+        return r;
+    }
+    try {
+        const auto deadline = clock_type::now() + options.timeout;
+        sub.subscribe(topic, qos)->wait_for(options.timeout);
+        if (!wait_for_route(pub, sub, topic, qos, deadline)) {
+            r.error = "no route: a warm-up message published on " + pub_node.node_id +
+                      " never reached the subscriber on " + sub_node.node_id;
+        } else {
+            for (int seq = 0; seq < options.count; ++seq) {
+                const std::string payload = "seq " + std::to_string(seq) + " " + std::to_string(now_ns());
+                pub.publish(topic, payload.data(), payload.size(), qos, false)->wait_for(options.timeout);
+                ++r.sent;
+            }
+            collect(sub, r, options.count, clock_type::now() + options.timeout, latencies);
+        }
+    } catch (const std::exception& e) {
+        r.error = std::string{"MQTT error: "} + e.what();
+    }
+    disconnect_quietly(pub);
+    disconnect_quietly(sub);
+    if (!latencies.empty()) {
+        std::sort(latencies.begin(), latencies.end());
+        r.latency_p50_ms = latencies[latencies.size() / 2];
+        r.latency_max_ms = latencies.back();
+    }
+    return r.error.empty() ? judge_pair(r) : r;
+}
+
+pair_result run_retained_pair(const test_node& pub_node, const test_node& sub_node,
+                              const cluster_test_options& options) {
+    pair_result r;
+    r.check = pair_check::retained;
+    r.publisher = pub_node.node_id;
+    r.subscriber = sub_node.node_id;
+    r.qos = 1;
+    const std::string suffix = unique_suffix();
+    const std::string topic = "emqxctl/cluster-test/" + suffix + "/retained";
+    const std::string payload = "retained " + suffix;
+    mqtt::async_client sub{uri_of(sub_node.mqtt), "emqxctl-ct-s-" + suffix};
+    mqtt::async_client pub{uri_of(pub_node.mqtt), "emqxctl-ct-p-" + suffix};
+    try {
+        sub.start_consuming();
+        connect(pub, options, pub_node);
+        connect(sub, options, sub_node);
+    } catch (const std::exception& e) {
+        r.outcome = pair_outcome::unreachable;
+        r.error = e.what();
+        disconnect_quietly(sub);
+        disconnect_quietly(pub);
+        return r;
+    }
+    try {
+        const auto sent_at = clock_type::now();
+        const auto deadline = sent_at + options.timeout;
+        pub.publish(topic, payload.data(), payload.size(), 1, true)->wait_for(options.timeout);
+        r.sent = 1;
+        // Retained state reaches other nodes asynchronously: subscribe again until it shows.
+        while (r.received == 0 && clock_type::now() < deadline) {
+            sub.subscribe(topic, 1)->wait_for(options.timeout);
+            const auto until = std::min(deadline, clock_type::now() + std::chrono::milliseconds{200});
+            mqtt::const_message_ptr message;
+            while (r.received == 0 && sub.try_consume_message_until(&message, until)) {
+                if (message && message->is_retained() && message->get_payload_str() == payload) {
+                    r.received = 1;
+                    r.latency_p50_ms = r.latency_max_ms =
+                        std::chrono::duration<double, std::milli>(clock_type::now() - sent_at).count();
+                }
+            }
+            sub.unsubscribe(topic)->wait_for(options.timeout);
+        }
+        pub.publish(topic, "", 0, 1, true)->wait_for(options.timeout); // clears it
+        if (r.received == 0) {
+            r.error = "a retained message set on " + pub_node.node_id + " was not delivered to a "
+                      "new subscription on " + sub_node.node_id;
+        }
+    } catch (const std::exception& e) {
+        r.error = std::string{"MQTT error: "} + e.what();
+    }
+    disconnect_quietly(pub);
+    disconnect_quietly(sub);
+    return r.error.empty() ? judge_pair(r) : r;
+}
+
+cluster_test_report run_cluster_test(const cluster_test_options& options) {
+    cluster_test_report report;
+    report.qos = options.qos;
+    report.count = options.count;
+    for (const auto& n : options.nodes) {
+        report.node_ids.push_back(n.node_id);
+    }
+    // The pairs of one round run at the same time: a missing route costs one timeout, not one
+    // per pair. Each pair has its own clients and topic, so they cannot disturb each other.
+    std::vector<int> rounds = options.qos;
+    rounds.push_back(retained_round);
+    for (const int round : rounds) {
+        std::vector<std::future<pair_result>> pending;
+        for (const auto& pub : options.nodes) {
+            for (const auto& sub : options.nodes) {
+                pending.push_back(std::async(std::launch::async, [&pub, &sub, round, &options] {
+                    return round == retained_round ? run_retained_pair(pub, sub, options)
+                                                   : run_pair(pub, sub, round, options);
+                }));
+            }
+        }
+        for (auto& p : pending) {
+            report.results.push_back(p.get());
+            const auto& r = report.results.back();
+            if (options.progress) {
+                options.progress((round == retained_round ? std::string{"retained "}
+                                                          : "QoS " + std::to_string(round) + " ") +
+                                 r.publisher + " -> " + r.subscriber + ": " +
+                                 std::string{to_string(r.outcome)});
+            }
+        }
+    }
+    report.verdict = judge_test(report.results);
+    return report;
+}
+
+} // namespace emqx::health
