@@ -1,0 +1,115 @@
+// Reading log files: plain, gzip, damaged gzip, empty, without a final newline; following
+// a file across truncation and rotation.
+#include <emqx/diag/log_source.hpp>
+#include <emqx/diag/tail.hpp>
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace emqx::diag;
+
+const fs::path fixtures = (fs::path{__FILE__}.parent_path() / "../../data/logs").lexically_normal();
+
+struct temp_dir {
+    fs::path path;
+    temp_dir() {
+        std::string pattern = "/tmp/emqx-diag-source-XXXXXX";
+        path = ::mkdtemp(pattern.data());
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+std::string read_all(const fs::path& p) {
+    std::ifstream in{p, std::ios::binary};
+    return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+}
+
+} // namespace
+
+TEST_SUITE("diag::line_reader") {
+    TEST_CASE("a gzip file reads like the plain one, the last line without newline included") {
+        auto gz = line_reader::open(fixtures / "node2.log.json.gz");
+        REQUIRE(gz.has_value());
+        std::string line;
+        int lines = 0;
+        while (gz.value().next(line)) {
+            ++lines;
+        }
+        CHECK(lines == 8);
+        CHECK(gz.value().error().empty());
+        auto plain = line_reader::open(fixtures / "node1.log");
+        REQUIRE(plain.has_value());
+        std::string last;
+        while (plain.value().next(line)) {
+            last = line;
+        }
+        CHECK(last == "2026-11-22T08:0");
+    }
+
+    TEST_CASE("a damaged gzip file is read up to the damage and says so") {
+        temp_dir dir;
+        const std::string bytes = read_all(fixtures / "node2.log.json.gz");
+        std::ofstream{dir.path / "cut.log.gz", std::ios::binary} << bytes.substr(0, bytes.size() / 2);
+        merged_logs logs{{dir.path / "cut.log.gz"}};
+        int records = 0;
+        while (logs.next()) {
+            ++records;
+        }
+        CHECK(records < 8);
+        CHECK_FALSE(logs.stats()[0].error.empty());
+    }
+
+    TEST_CASE("an empty file, a missing file and a directory give no records and no crash") {
+        temp_dir dir;
+        std::ofstream{dir.path / "empty.log"};
+        merged_logs logs{{dir.path / "empty.log", dir.path / "missing.log"}};
+        CHECK_FALSE(logs.next().has_value());
+        CHECK(logs.stats()[0].error.empty());
+        CHECK_FALSE(logs.stats()[1].error.empty());
+        CHECK_FALSE(line_reader::open(dir.path).has_value());
+    }
+
+    TEST_CASE("a directory expands to its log files, sorted") {
+        const auto files = expand_log_paths({fixtures.string()});
+        REQUIRE(files.size() == 3);
+        CHECK(files[0].filename() == "node1.log");
+        CHECK(files[2].filename() == "node3.log.1");
+    }
+}
+
+TEST_SUITE("diag::log_follower") {
+    TEST_CASE("appended lines come out; truncation and rotation restart from the new start") {
+        temp_dir dir;
+        const auto log = dir.path / "n1.log";
+        std::ofstream{log} << "2026-11-22T08:00:00.000Z INFO  mqtt before\n";
+        log_follower follower{{log}};
+        CHECK(follower.poll().empty());
+        std::ofstream{log, std::ios::app} << "2026-11-22T08:00:01.000Z INFO  mqtt one\n2026-11-22T08:00:02.000Z INFO  mqtt tw";
+        auto got = follower.poll();
+        REQUIRE(got.size() == 1);
+        CHECK(got[0].message == "one");
+        CHECK(got[0].node == "n1");
+        std::ofstream{log, std::ios::app} << "o\n";
+        got = follower.poll();
+        REQUIRE(got.size() == 1);
+        CHECK(got[0].message == "two");
+        std::ofstream{log, std::ios::trunc} << "2026-11-22T08:00:03.000Z INFO  mqtt truncated\n";
+        got = follower.poll();
+        REQUIRE(got.size() == 1);
+        CHECK(got[0].message == "truncated");
+        fs::rename(log, dir.path / "n1.log.1");
+        std::ofstream{log} << "2026-11-22T08:00:04.000Z INFO  mqtt rotated\n";
+        got = follower.poll();
+        REQUIRE(got.size() == 1);
+        CHECK(got[0].message == "rotated");
+    }
+}
