@@ -141,7 +141,10 @@ void figures(const ordered_json& node, const std::string& prefix, std::string& o
 }
 
 std::string scenario_html(const std::string& name, const ordered_json& doc, int level) {
-    const std::string h = "h" + std::to_string(level);
+    // Appended rather than "h" + std::to_string(): GCC 12 at -O2 warns (-Wrestrict, a known
+    // false positive) on operator+(const char*, std::string&&).
+    std::string h = "h";
+    h += std::to_string(level);
     std::string out = "<section><" + h + ">" + escape(name) + "</" + h + ">\n";
     out += "<table>\n";
     figures(doc, "", out);
