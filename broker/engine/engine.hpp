@@ -242,7 +242,8 @@ private:
     std::size_t connections_ = 0;
     std::vector<client_handle> dirty_;
 
-    std::unordered_map<std::string, std::unique_ptr<session>> sessions_;
+    /// client id -> session; the key views the session's own `client_id`.
+    std::unordered_map<std::string_view, std::unique_ptr<session>> sessions_;
     /// Index = subscriber_id (0 unused); ids of ended sessions are reused.
     std::vector<session*> sessions_by_id_{nullptr};
     std::vector<subscriber_id> free_session_ids_;

@@ -81,51 +81,52 @@ enum class client_state : std::uint8_t {
     closing,          ///< close requested; waiting for the shell to flush and close
 };
 
-/// One network connection's protocol state.
+/// One network connection's protocol state. Members are grouped by size so that no padding
+/// is wasted: there is one of these per connection (memory per idle connection, issue 3).
 struct client {
-    client_handle handle = no_client;
     /// Unique per connection, never reused: tells a late auth result from a reused handle.
     std::uint64_t serial = 0;
-    client_state state = client_state::awaiting_connect;
-    mqtt::protocol_version version = mqtt::protocol_version::v3_1_1;
     session* sess = nullptr;
     std::string peer; ///< "address:port", for logs
 
     time_point opened_at{};
     time_point last_received{};
     std::chrono::milliseconds keep_alive{0}; ///< 0: none
-
-    // What the client said it can take (v5 CONNECT properties).
-    std::uint16_t receive_maximum = 65'535;
-    std::uint32_t maximum_packet_size = UINT32_MAX;
-    bool request_problem_information = true;
-
-    // What the broker told it at CONNACK: a SIGHUP that changes the limits applies to
-    // connections made after it, never to one already told otherwise.
-    std::uint32_t told_packet_size = UINT32_MAX;
-    std::uint16_t told_receive_maximum = 65'535;
-    std::uint16_t told_topic_alias_maximum = 0;
     /// Why the connection ends, for the "client disconnected" line; nullptr: the peer closed.
     const char* close_reason = nullptr;
 
     /// Inbound topic aliases (v5 3.3.2.3.4): index = alias - 1. Grown on first use.
     std::vector<std::string> topic_aliases;
-    /// Incoming QoS 1/2 publishes not yet acknowledged (our Receive Maximum counts these).
-    std::uint16_t incoming_inflight = 0;
 
     /// Bytes to send, appended by the engine, drained by the shell.
     std::string outbox;
     /// Bytes the shell has taken from the outbox and not yet written.
     std::size_t writing = 0;
+
+    /// While authenticating: the CONNECT, then whatever the client sent after it (3.1.4 lets
+    /// it send before the CONNACK), processed once the password is checked.
+    std::string pending_input;
+
+    client_handle handle = no_client;
+    // What the client said it can take (v5 CONNECT properties).
+    std::uint32_t maximum_packet_size = UINT32_MAX;
+    // What the broker told it at CONNACK: a SIGHUP that changes the limits applies to
+    // connections made after it, never to one already told otherwise.
+    std::uint32_t told_packet_size = UINT32_MAX;
+    std::uint16_t receive_maximum = 65'535;
+    std::uint16_t told_receive_maximum = 65'535;
+    std::uint16_t told_topic_alias_maximum = 0;
+    /// Incoming QoS 1/2 publishes not yet acknowledged (our Receive Maximum counts these).
+    std::uint16_t incoming_inflight = 0;
+
+    client_state state = client_state::awaiting_connect;
+    mqtt::protocol_version version = mqtt::protocol_version::v3_1_1;
+    bool request_problem_information = true;
     bool dirty = false;
     /// Close once the outbox is written.
     bool close_requested = false;
     /// Publish the will when this connection ends (cleared by a normal DISCONNECT).
     bool publish_will = true;
-
-    /// While authenticating: the CONNECT, then whatever the client sent after it (3.1.4 lets
-    /// it send before the CONNACK), processed once the password is checked.
-    std::string pending_input;
 };
 
 } // namespace emqx::broker

@@ -89,14 +89,15 @@ session& engine::new_session(std::string client_id) {
     auto owned = std::make_unique<session>();
     session& s = *owned;
     s.id = id;
-    s.client_id = client_id;
+    s.client_id = std::move(client_id);
     sessions_by_id_[id] = &s;
-    sessions_.emplace(std::move(client_id), std::move(owned));
+    // Keyed by a view of the session's own client id: the id is stored once, not twice.
+    sessions_.emplace(std::string_view{s.client_id}, std::move(owned));
     return s;
 }
 
 void engine::on_remote_claim(std::string_view client_id, time_point now) {
-    const auto it = sessions_.find(std::string{client_id});
+    const auto it = sessions_.find(client_id);
     if (it == sessions_.end()) {
         return;
     }
@@ -105,7 +106,7 @@ void engine::on_remote_claim(std::string_view client_id, time_point now) {
         take_over(s, now); // may end the session (expiry 0)
     }
     // The session now lives on the other node; keeping a stale copy here would deliver twice.
-    if (const auto again = sessions_.find(std::string{client_id}); again != sessions_.end()) {
+    if (const auto again = sessions_.find(client_id); again != sessions_.end()) {
         end_session(*again->second, now);
     }
 }

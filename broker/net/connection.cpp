@@ -27,8 +27,15 @@ void trim(std::string& buffer) {
 
 } // namespace
 
-connection::connection(asio::ip::tcp::socket socket, server& owner, client_handle handle)
+connection::connection(socket_type socket, server& owner, client_handle handle)
     : socket_(std::move(socket)), server_(owner), handle_(handle) {}
+
+connection::spill& connection::buffers() {
+    if (!spill_) {
+        spill_ = std::make_unique<spill>();
+    }
+    return *spill_;
+}
 
 void connection::start() {
     error_code ec;
@@ -66,18 +73,19 @@ void connection::on_readable(const error_code& ec) {
         return;
     }
     const std::string_view fresh{buffer.data(), n};
-    if (partial_.empty()) {
+    if (!spill_ || spill_->partial.empty()) {
         const std::size_t used = process(fresh);
         if (!closed_ && used < n) {
-            partial_.assign(fresh.substr(used));
+            buffers().partial.assign(fresh.substr(used));
         }
     } else {
-        partial_.append(fresh);
-        const std::size_t used = process(partial_);
+        std::string& partial = spill_->partial;
+        partial.append(fresh);
+        const std::size_t used = process(partial);
         if (!closed_) {
-            partial_.erase(0, used);
-            if (partial_.empty()) {
-                trim(partial_);
+            partial.erase(0, used);
+            if (partial.empty()) {
+                trim(partial);
             }
         }
     }
@@ -128,7 +136,7 @@ void connection::flush() {
         if (n == cl.outbox.size()) {
             trim(cl.outbox);
         } else {
-            writing_.assign(cl.outbox, n);
+            buffers().writing.assign(cl.outbox, n);
             trim(cl.outbox);
             start_async_write();
             return;
@@ -141,8 +149,8 @@ void connection::flush() {
 
 void connection::start_async_write() {
     write_in_progress_ = true;
-    server_.core().client_at(handle_).writing = writing_.size();
-    asio::async_write(socket_, asio::buffer(writing_),
+    server_.core().client_at(handle_).writing = spill_->writing.size();
+    asio::async_write(socket_, asio::buffer(spill_->writing),
                       [self = shared_from_this()](const error_code& ec, std::size_t bytes) {
                           self->on_written(ec, bytes);
                       });
@@ -159,7 +167,7 @@ void connection::on_written(const error_code& ec, std::size_t bytes) {
         return;
     }
     server_.core().on_written(handle_, bytes);
-    trim(writing_);
+    trim(spill_->writing);
     flush();
     server_.flush(); // acknowledgements freed by this client may have released others' output
 }

@@ -34,12 +34,12 @@ void server::start() {
 }
 
 void server::do_accept() {
-    acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
+    acceptor_.async_accept(io_, [this](const error_code& ec, socket_type socket) {
         on_accept(ec, std::move(socket));
     });
 }
 
-void server::on_accept(const error_code& ec, asio::ip::tcp::socket socket) {
+void server::on_accept(const error_code& ec, socket_type socket) {
     if (stopping_ || ec == asio::error::operation_aborted) {
         return;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/engine.hpp"
+#include "net/connection.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,7 +46,7 @@ public:
 
 private:
     void do_accept();
-    void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+    void on_accept(const boost::system::error_code& ec, socket_type socket);
     void schedule_tick();
     void maybe_stopped();
     /// Hands the engine's password checks to auth_pool_; results come back to this thread.
