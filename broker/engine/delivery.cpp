@@ -59,22 +59,25 @@ const subscriber_entry* engine::pick_member(share_group& group) {
     return fallback;
 }
 
-std::size_t engine::route(const message_ptr& msg, time_point now) {
+template <typename KeepGroup>
+std::size_t engine::fan_out(const message_ptr& msg, bool normal, KeepGroup&& keep_group,
+                            time_point now) {
     router_.match(msg->topic, matches_);
     ++route_generation_;
     fanout_.clear();
-    for (const subscriber_entry* e : matches_.subscribers) {
-        session* s = sessions_by_id_[e->id];
-        // [MQTT-3.8.3-3] No Local: not back to the session that published it.
-        if (s == nullptr || (e->options.no_local && e->id == msg->publisher)) {
-            continue;
+    if (normal) {
+        for (const subscriber_entry* e : matches_.subscribers) {
+            session* s = sessions_by_id_[e->id];
+            // [MQTT-3.8.3-3] No Local: not back to the session that published it (a message
+            // from another node has publisher 0, which no session has).
+            if (s == nullptr || (e->options.no_local && e->id == msg->publisher)) {
+                continue;
+            }
+            add_to_fanout(*s, *e, *msg);
         }
-        add_to_fanout(*s, *e, *msg);
     }
     for (share_group* group : matches_.groups) {
-        // In a cluster, a group with members on several nodes gets each message once across
-        // them: the cluster says whether this node's members take this one.
-        if (cluster_ != nullptr && !cluster_->keep_group(*group)) {
+        if (!keep_group(*group)) {
             continue;
         }
         if (const subscriber_entry* member = pick_member(*group)) {
@@ -86,10 +89,17 @@ std::size_t engine::route(const message_ptr& msg, time_point now) {
         p.d.msg = msg;
         deliver(*p.target, std::move(p.d), now);
     }
-    if (cluster_ != nullptr) {
-        return receivers + cluster_->forward(msg, now);
-    }
     return receivers;
+}
+
+std::size_t engine::route(const message_ptr& msg, time_point now) {
+    // In a cluster, a group with members on several nodes gets each message once across
+    // them: the cluster says whether this node's members take this one.
+    const std::size_t receivers = fan_out(
+        msg, true,
+        [this](const share_group& g) { return cluster_ == nullptr || cluster_->keep_group(g); },
+        now);
+    return cluster_ != nullptr ? receivers + cluster_->forward(msg, now) : receivers;
 }
 
 std::size_t engine::deliver_remote(const message_ptr& msg, bool normal,
@@ -101,32 +111,14 @@ std::size_t engine::deliver_remote(const message_ptr& msg, bool normal,
     if (!normal && groups.empty()) {
         return 0;
     }
-    router_.match(msg->topic, matches_);
-    ++route_generation_;
-    fanout_.clear();
-    if (normal) {
-        // No Local does not apply: the publisher is on another node.
-        for (const subscriber_entry* e : matches_.subscribers) {
-            if (session* s = sessions_by_id_[e->id]) {
-                add_to_fanout(*s, *e, *msg);
-            }
-        }
-    }
-    for (share_group* group : matches_.groups) {
-        scratch_group_.assign("$share/").append(group->group).append("/").append(group->filter);
-        if (std::find(groups.begin(), groups.end(), scratch_group_) == groups.end()) {
-            continue;
-        }
-        if (const subscriber_entry* member = pick_member(*group)) {
-            add_to_fanout(*sessions_by_id_[member->id], *member, *msg);
-        }
-    }
-    const std::size_t receivers = fanout_.size();
-    for (pending_delivery& p : fanout_) {
-        p.d.msg = msg;
-        deliver(*p.target, std::move(p.d), now);
-    }
-    return receivers;
+    // Only the shared groups the sending node gave to this one.
+    return fan_out(
+        msg, normal,
+        [&](const share_group& g) {
+            scratch_group_.assign("$share/").append(g.group).append("/").append(g.filter);
+            return std::find(groups.begin(), groups.end(), scratch_group_) != groups.end();
+        },
+        now);
 }
 
 void engine::enqueue(session& s, delivery d) {

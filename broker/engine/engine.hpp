@@ -194,6 +194,11 @@ private:
     // Routing and delivery (delivery.cpp)
     /// Delivers `msg` to every matching subscription; returns how many sessions got it.
     std::size_t route(const message_ptr& msg, time_point now);
+    /// The local part of routing: non-shared subscribers when `normal`, and one member of each
+    /// matching shared group for which keep_group(group) is true. Returns the sessions reached.
+    template <typename KeepGroup>
+    std::size_t fan_out(const message_ptr& msg, bool normal, KeepGroup&& keep_group,
+                        time_point now);
     void add_to_fanout(session& s, const subscriber_entry& e, const message& msg);
     /// The member of a shared group that gets the next message, or nullptr when no member's
     /// session exists.
