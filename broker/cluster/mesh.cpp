@@ -349,6 +349,12 @@ void mesh::on_link_closed(const std::shared_ptr<link>& l, const std::string& rea
                                          .route_count = 0, .error = reason};
         }
     }
+    const bool was_up = peer_of(l) != nullptr;
+    if (!refused && !was_up && !stopping_ && (!l->outbound() || h.node_id.empty())) {
+        // Not an emqxd, or one that left mid-handshake: said once, at WARN, with the address.
+        log::write(log::level::warn, "cluster", "handshake failed",
+                   {{"addr", peer_address}, {"reason", reason}});
+    }
     if (live_peer* p = peer_of(l)) {
         for (const auto& filter : p->routes) {
             remote_routes_.unsubscribe(filter, p->slot);

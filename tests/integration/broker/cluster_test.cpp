@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <csignal>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -46,14 +48,20 @@ std::string cluster_address(emqxd_process& node) {
     return "127.0.0.1:" + std::to_string(node.listener_port("cluster"));
 }
 
-emqxd_process start_node(const std::string& id, const std::string& peers = {},
-                         const std::string& name = "test", const std::string& secret = cookie) {
+std::vector<std::string> node_args(const std::string& id, const std::string& peers = {},
+                                   const std::string& name = "test",
+                                   const std::string& secret = cookie) {
     std::vector<std::string> args{"--node-id", id, "--set", "cluster.name=" + name,
                                   "--set", "cluster.cookie=" + secret};
     if (!peers.empty()) {
         args.insert(args.end(), {"--set", "cluster.peers=" + peers});
     }
-    return emqxd_process{std::move(args)};
+    return args;
+}
+
+emqxd_process start_node(const std::string& id, const std::string& peers = {},
+                         const std::string& name = "test", const std::string& secret = cookie) {
+    return emqxd_process{node_args(id, peers, name, secret)};
 }
 
 // Two linked nodes, a and b.
@@ -225,5 +233,55 @@ TEST_SUITE("integration::cluster") {
         emqxd_process c = start_node("c", cluster_address(a));
         CHECK(eventually_contains(b, "/api/v1/cluster", "\"nodes\":3"));
         CHECK(eventually_contains(c, "/api/v1/cluster", "\"nodes\":3"));
+    }
+
+    TEST_CASE("garbage on the cluster port is refused and the cluster is unharmed") {
+        pair_of_nodes n;
+        raw_client intruder{n.a.listener_port("cluster")};
+        intruder.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"s + std::string(64, '\xff'));
+        CHECK(intruder.wait_closed());
+        CHECK(n.a.wait_for_log("cluster handshake failed"));
+        raw_client sub = subscriber(n.b.port(), "gb-sub", "gb/t", 0);
+        REQUIRE(eventually_contains(n.a, "/api/v1/routes", "\"gb/t\""));
+        raw_client pub = open_session(n.a.port(), wire::connect_v311("gb-pub"));
+        pub.send(wire::publish("gb/t", "still", 0x00, 0, false));
+        CHECK(hex(sub.receive_packet()) == hex(wire::publish("gb/t", "still", 0x00, 0, false)));
+        CHECK(http_get(n.a, "/api/v1/cluster").find("\"nodes\":2") != std::string::npos);
+    }
+
+    TEST_CASE("a node killed with SIGKILL while traffic flows: the others keep serving and "
+              "report it down; restarted, it serves cross-node again") {
+        emqxd_process a = start_node("a");
+        emqxd_process c = start_node("c", cluster_address(a));
+        std::optional<emqxd_process> b;
+        b.emplace(node_args("b", cluster_address(a)));
+        REQUIRE(eventually_contains(a, "/api/v1/cluster", "\"nodes\":3"));
+        raw_client on_c = subscriber(c.port(), "k-sub", "k/#", 1);
+        raw_client on_b = subscriber(b->port(), "k-sub-b", "k/#", 1);
+        REQUIRE(eventually_contains(a, "/api/v1/routes", "\"nodes\":[\"b\",\"c\"]"));
+        raw_client pub = open_session(a.port(), wire::connect_v311("k-pub"));
+        pub.send(wire::publish("k/1", "before", 0x00, 0, false));
+        CHECK(on_c.receive_packet());
+
+        ::kill(b->pid(), SIGKILL);
+        CHECK(b->wait(std::chrono::seconds{5}) != -1);
+        CHECK(eventually_contains(a, "/api/v1/cluster", "\"nodes\":2"));
+        CHECK(eventually_contains(c, "/api/v1/cluster", "\"nodes\":2"));
+        CHECK(a.wait_for_log("cluster peer disconnected node=b"));
+        for (int i = 0; i < 20; ++i) { // traffic keeps flowing to the live node
+            pub.send(wire::publish("k/2", std::to_string(i), 0x00, 0, false));
+        }
+        for (int i = 0; i < 20; ++i) {
+            CHECK(hex(on_c.receive_packet()) ==
+                  hex(wire::publish("k/2", std::to_string(i), 0x00, 0, false)));
+        }
+
+        b.reset();
+        b.emplace(node_args("b", cluster_address(a)));
+        REQUIRE(eventually_contains(a, "/api/v1/cluster", "\"nodes\":3"));
+        raw_client again = subscriber(b->port(), "k-sub-b2", "k/3", 0);
+        REQUIRE(eventually_contains(a, "/api/v1/routes", "\"k/3\""));
+        pub.send(wire::publish("k/3", "after", 0x00, 0, false));
+        CHECK(hex(again.receive_packet()) == hex(wire::publish("k/3", "after", 0x00, 0, false)));
     }
 }
