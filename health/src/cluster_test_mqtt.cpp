@@ -21,8 +21,9 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr std::string_view warmup_payload = "warmup";
 
-/// The round of retained cells, after the QoS rounds.
+/// The rounds of retained and shared cells, after the QoS rounds.
 constexpr int retained_round = -1;
+constexpr int shared_round = -2;
 
 std::string unique_suffix() {
     static std::atomic<unsigned> counter{0};
@@ -251,6 +252,89 @@ pair_result run_retained_pair(const test_node& pub_node, const test_node& sub_no
     return r.error.empty() ? judge_pair(r) : r;
 }
 
+pair_result run_shared_pair(const test_node& pub_node, const cluster_test_options& options) {
+    pair_result r;
+    r.check = pair_check::shared;
+    r.publisher = pub_node.node_id;
+    r.subscriber = "all";
+    r.qos = 1;
+    const std::string suffix = unique_suffix();
+    const std::string topic = "emqxctl/cluster-test/" + suffix + "/shared";
+    const std::string filter = "$share/emqxctl-" + suffix + "/" + topic;
+    std::vector<std::unique_ptr<mqtt::async_client>> members;
+    mqtt::async_client pub{uri_of(pub_node.mqtt), "emqxctl-ct-p-" + suffix};
+    try {
+        connect(pub, options, pub_node);
+        for (std::size_t i = 0; i < options.nodes.size(); ++i) {
+            const auto& node = options.nodes[i];
+            members.push_back(std::make_unique<mqtt::async_client>(
+                uri_of(node.mqtt), "emqxctl-ct-m" + std::to_string(i) + "-" + suffix));
+            members.back()->start_consuming();
+            connect(*members.back(), options, node);
+            members.back()->subscribe(filter, 1)->wait_for(options.timeout);
+        }
+    } catch (const std::exception& e) {
+        r.outcome = pair_outcome::unreachable;
+        r.error = e.what();
+    }
+    const auto deadline = clock_type::now() + options.timeout;
+    try {
+        // Warm-ups until every member got one: then every node's route has reached `pub`.
+        std::vector<bool> warmed(members.size(), false);
+        while (r.outcome != pair_outcome::unreachable &&
+               std::count(warmed.begin(), warmed.end(), true) < static_cast<long>(warmed.size()) &&
+               clock_type::now() < deadline) {
+            pub.publish(topic, warmup_payload.data(), warmup_payload.size(), 1, false)
+                ->wait_for(options.timeout);
+            for (std::size_t i = 0; i < members.size(); ++i) {
+                mqtt::const_message_ptr m;
+                while (members[i]->try_consume_message_for(&m, std::chrono::milliseconds{20})) {
+                    warmed[i] = warmed[i] || (m && m->get_payload_str() == warmup_payload);
+                }
+            }
+        }
+        if (r.outcome != pair_outcome::unreachable) {
+            for (int seq = 0; seq < options.count; ++seq) {
+                const std::string payload = "seq " + std::to_string(seq) + " " + std::to_string(now_ns());
+                pub.publish(topic, payload.data(), payload.size(), 1, false)->wait_for(options.timeout);
+                ++r.sent;
+            }
+            std::vector<int> times_seen(static_cast<std::size_t>(options.count), 0);
+            const auto stop_at = std::min(deadline + options.timeout,
+                                          clock_type::now() + std::chrono::milliseconds{1500});
+            for (auto& member : members) {
+                bool reached = false;
+                mqtt::const_message_ptr m;
+                while (member->try_consume_message_for(&m, std::chrono::milliseconds{100}) ||
+                       (r.received < r.sent && clock_type::now() < stop_at &&
+                        member->try_consume_message_for(&m, std::chrono::milliseconds{200}))) {
+                    const auto s = m ? parse_stamp(m->get_payload_str()) : stamp{};
+                    if (s.seq < 0 || s.seq >= options.count) {
+                        continue;
+                    }
+                    reached = true;
+                    if (times_seen[static_cast<std::size_t>(s.seq)]++ == 0) {
+                        ++r.received;
+                    } else {
+                        ++r.duplicates;
+                    }
+                }
+                r.members_reached += reached ? 1 : 0;
+            }
+        }
+    } catch (const std::exception& e) {
+        r.error = std::string{"MQTT error: "} + e.what();
+    }
+    for (auto& member : members) {
+        disconnect_quietly(*member);
+    }
+    disconnect_quietly(pub);
+    if (r.outcome == pair_outcome::unreachable) {
+        return r;
+    }
+    return r.error.empty() ? judge_pair(r) : r;
+}
+
 cluster_test_report run_cluster_test(const cluster_test_options& options) {
     cluster_test_report report;
     report.qos = options.qos;
@@ -262,9 +346,16 @@ cluster_test_report run_cluster_test(const cluster_test_options& options) {
     // per pair. Each pair has its own clients and topic, so they cannot disturb each other.
     std::vector<int> rounds = options.qos;
     rounds.push_back(retained_round);
+    rounds.push_back(shared_round);
     for (const int round : rounds) {
         std::vector<std::future<pair_result>> pending;
         for (const auto& pub : options.nodes) {
+            if (round == shared_round) {
+                pending.push_back(std::async(std::launch::async, [&pub, &options] {
+                    return run_shared_pair(pub, options);
+                }));
+                continue;
+            }
             for (const auto& sub : options.nodes) {
                 pending.push_back(std::async(std::launch::async, [&pub, &sub, round, &options] {
                     return round == retained_round ? run_retained_pair(pub, sub, options)
@@ -277,6 +368,7 @@ cluster_test_report run_cluster_test(const cluster_test_options& options) {
             const auto& r = report.results.back();
             if (options.progress) {
                 options.progress((round == retained_round ? std::string{"retained "}
+                                  : round == shared_round ? std::string{"shared "}
                                                           : "QoS " + std::to_string(round) + " ") +
                                  r.publisher + " -> " + r.subscriber + ": " +
                                  std::string{to_string(r.outcome)});

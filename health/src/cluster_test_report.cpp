@@ -128,7 +128,20 @@ std::string matrix(const cluster_test_report& report, pair_check check, int qos,
 }
 
 std::string label(const pair_result& r) {
-    return r.check == pair_check::retained ? std::string{"retained"} : "QoS " + std::to_string(r.qos);
+    switch (r.check) {
+    case pair_check::retained:
+        return "retained";
+    case pair_check::shared:
+        return "shared";
+    default:
+        return "QoS " + std::to_string(r.qos);
+    }
+}
+
+std::string_view check_name(pair_check check) {
+    return check == pair_check::retained ? "retained"
+           : check == pair_check::shared ? "shared"
+                                         : "delivery";
 }
 
 } // namespace
@@ -146,6 +159,23 @@ std::string to_text(const cluster_test_report& report) {
     if (any_retained) {
         text += matrix(report, pair_check::retained, 1,
                        "retained (rows set a retained message, columns subscribe afterwards)");
+    }
+    bool shared_header = false;
+    for (const auto& r : report.results) {
+        if (r.check != pair_check::shared) {
+            continue;
+        }
+        if (!shared_header) {
+            text += "shared subscription (one member on every node; each message to exactly one)\n";
+            shared_header = true;
+        }
+        text += "  from " + padded(r.publisher, 8) +
+                (r.outcome == pair_outcome::pass ? "ok " : "FAILED ") + std::to_string(r.received) +
+                " of " + std::to_string(r.sent) + " once, over " + std::to_string(r.members_reached) +
+                " node(s)\n";
+    }
+    if (shared_header) {
+        text += "\n";
     }
     for (const auto& r : report.results) {
         if (r.outcome != pair_outcome::pass) {
@@ -167,7 +197,8 @@ std::string to_text(const cluster_test_report& report) {
 nlohmann::json to_json(const cluster_test_report& report) {
     nlohmann::json results = nlohmann::json::array();
     for (const auto& r : report.results) {
-        results.push_back({{"check", r.check == pair_check::retained ? "retained" : "delivery"},
+        results.push_back({{"check", std::string{check_name(r.check)}},
+                           {"members_reached", r.members_reached},
                            {"publisher", r.publisher},
                            {"subscriber", r.subscriber},
                            {"qos", r.qos},

@@ -17,7 +17,8 @@ TEST_SUITE("integration::cluster_cross_node") {
         INFO(r.output);
         REQUIRE(doc.is_object());
         CHECK(doc["schema"] == "emqxctl.cluster-test/1");
-        REQUIRE(doc["results"].size() == 2 * 2 * (3 + 1));
+        // 2 x 2 ordered pairs x (3 QoS + retained), and a shared group from each node.
+        REQUIRE(doc["results"].size() == 2 * 2 * (3 + 1) + 2);
         int same_node = 0;
         for (const auto& cell : doc["results"]) {
             if (cell["publisher"] == cell["subscriber"]) {
@@ -29,6 +30,15 @@ TEST_SUITE("integration::cluster_cross_node") {
             }
         }
         CHECK(same_node == 2 * (3 + 1));
+        for (const auto& cell : doc["results"]) {
+            if (cell["check"] == "shared") {
+                INFO(cell.dump());
+                CHECK(cell["outcome"] == "pass");
+                CHECK(cell["received"] == 20);
+                CHECK(cell["duplicates"] == 0);
+                CHECK(cell["members_reached"] == 2); // spread over both nodes
+            }
+        }
     }
 
     TEST_CASE("three nodes start linked, status is OK, and every ordered pair passes at every QoS "
@@ -51,6 +61,7 @@ TEST_SUITE("integration::cluster_cross_node") {
         const auto r = cluster.run("test", "--count 20 --timeout 5");
         INFO(r.output);
         CHECK(r.status == 0);
-        CHECK(r.output.find("SUCCESS: 36 of 36 checks passed") != std::string::npos);
+        CHECK(r.output.find("SUCCESS: 39 of 39 checks passed") != std::string::npos);
+        CHECK(r.output.find("shared subscription (one member on every node") != std::string::npos);
     }
 }

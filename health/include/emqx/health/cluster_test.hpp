@@ -34,9 +34,10 @@ enum class pair_outcome { pass, fail, unreachable };
 
 [[nodiscard]] std::string_view to_string(pair_outcome outcome) noexcept;
 
-/// What a cell checks: a numbered sequence, or a retained message set on one node and read by
-/// a new subscription on another.
-enum class pair_check { delivery, retained };
+/// What a cell checks: a numbered sequence, a retained message set on one node and read by a
+/// new subscription on another, or a shared subscription group with a member on every node
+/// (each message to exactly one member; subscriber "all").
+enum class pair_check { delivery, retained, shared };
 
 /// One cell: messages published on `publisher`, received on `subscriber`.
 struct pair_result {
@@ -48,6 +49,7 @@ struct pair_result {
     int received = 0;   ///< distinct messages of the sequence received
     int duplicates = 0; ///< messages received more than once
     int out_of_order = 0;
+    int members_reached = 0; ///< shared: how many members (nodes) got at least one message
     double latency_p50_ms = 0;
     double latency_max_ms = 0;
     std::string error; ///< why it failed, one line
@@ -79,8 +81,12 @@ struct cluster_test_report {
 [[nodiscard]] pair_result run_retained_pair(const test_node& pub, const test_node& sub,
                                             const cluster_test_options& options);
 
-/// Every ordered pair and QoS, then every ordered pair for a retained message: the pairs of one
-/// round concurrently, the rounds in turn.
+/// One shared cell: a group `$share/<g>/<topic>` with one member on each of `nodes`; `count`
+/// QoS 1 messages published on `pub` must each reach exactly one member.
+[[nodiscard]] pair_result run_shared_pair(const test_node& pub, const cluster_test_options& options);
+
+/// Every ordered pair and QoS, then every ordered pair for a retained message, then a shared
+/// group from every node: the cells of one round concurrently, the rounds in turn.
 [[nodiscard]] cluster_test_report run_cluster_test(const cluster_test_options& options);
 
 /// Text: one matrix per QoS (rows publish, columns subscribe), failures, SUCCESS or FAILURE.
