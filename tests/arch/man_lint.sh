@@ -8,6 +8,16 @@ count=0
 for page in "$dir"/*.[158]; do
     [ -e "$page" ] || continue
     count=$((count + 1))
+    # A page that is only `.so man1/OTHER.1` names a subcommand whose manual is OTHER: the
+    # alias must point at a page that exists, and has no sections of its own.
+    if [ "$(grep -cv '^\.\\"' "$page")" -eq 1 ] && grep -q '^\.so ' "$page"; then
+        target=$(sed -n 's/^\.so man[158]\///p' "$page")
+        if [ -z "$target" ] || [ ! -e "$dir/$target" ]; then
+            echo "$page: .so to a page that does not exist: $target"
+            status=1
+        fi
+        continue
+    fi
     out=$(groff -man -ww -z "$page" 2>&1 || true)
     if [ -n "$out" ]; then
         printf '%s:\n%s\n' "$page" "$out"
