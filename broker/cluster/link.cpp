@@ -6,6 +6,7 @@
 
 #include "log/log.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include <openssl/crypto.h>
@@ -115,6 +116,7 @@ void link::on_read(const boost::system::error_code& ec, std::size_t n) {
     if (state_ == link_state::closed) {
         return;
     }
+    owner_.on_link_read_done();
     in_.erase(0, offset);
     read_more();
 }
@@ -220,6 +222,17 @@ void link::flush() {
     asio::async_write(socket_, asio::buffer(writing_),
                       [self = shared_from_this()](const boost::system::error_code& e,
                                                   std::size_t) { self->on_written(e); });
+}
+
+void link::flush_soon() {
+    if (flush_posted_) {
+        return;
+    }
+    flush_posted_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+        self->flush_posted_ = false;
+        self->flush();
+    });
 }
 
 void link::on_written(const boost::system::error_code& ec) {

@@ -38,6 +38,8 @@ public:
     virtual ~link_owner() = default;
     virtual void on_link_up(const std::shared_ptr<link>& l) = 0;
     virtual void on_link_frame(const std::shared_ptr<link>& l, frame& f) = 0;
+    /// Every frame of one read has been handed over: the moment to flush what they produced.
+    virtual void on_link_read_done() = 0;
     /// `refused` when either end refused the handshake (another cluster, a bad cookie).
     virtual void on_link_closed(const std::shared_ptr<link>& l, const std::string& reason,
                                 bool refused) = 0;
@@ -51,9 +53,11 @@ public:
     /// Sends HELLO and starts reading and the heartbeat timer.
     void start();
 
-    /// Frames to send are appended here, then flush() sends them.
+    /// Frames to send are appended here, then flush() sends them now, or flush_soon() once
+    /// at the end of this event-loop turn (many frames, one write).
     [[nodiscard]] std::string& out() noexcept { return out_; }
     void flush();
+    void flush_soon();
 
     /// Closes the socket (once) and tells the owner.
     void close(const std::string& reason, bool refused = false);
@@ -95,6 +99,7 @@ private:
     std::string out_;
     std::string writing_;
     bool write_in_progress_ = false;
+    bool flush_posted_ = false;
     std::chrono::steady_clock::time_point last_heard_ = std::chrono::steady_clock::now();
     std::chrono::system_clock::time_point last_heard_wall_{};
 };

@@ -437,11 +437,11 @@ void mesh::on_link_frame(const std::shared_ptr<link>& l, frame& f) {
         break;
     case frame_type::publish:
         engine_.deliver_remote(f.fwd.msg, f.fwd.normal, f.fwd.groups, f.fwd.store_retained, now);
-        flush_clients_();
+        clients_dirty_ = true;
         break;
     case frame_type::claim:
         engine_.on_remote_claim(f.text, now);
-        flush_clients_();
+        clients_dirty_ = true;
         break;
     case frame_type::peers:
         for (const auto& address : f.items) {
@@ -452,6 +452,14 @@ void mesh::on_link_frame(const std::shared_ptr<link>& l, frame& f) {
         break;
     default:
         break;
+    }
+}
+
+void mesh::on_link_read_done() {
+    // One flush of the clients' outboxes per read, however many messages it carried.
+    if (clients_dirty_) {
+        clients_dirty_ = false;
+        flush_clients_();
     }
 }
 
@@ -607,7 +615,7 @@ std::size_t mesh::forward(const message_ptr& msg, time_point now) {
         encode_publish({.msg = msg, .expiry_remaining = 0, .normal = t.normal,
                         .store_retained = store, .groups = std::move(t.groups)},
                        now, it->second.l->out());
-        it->second.l->flush();
+        it->second.l->flush_soon();
         ++sent;
     }
     if (store) {
@@ -619,7 +627,7 @@ std::size_t mesh::forward(const message_ptr& msg, time_point now) {
                 encode_publish({.msg = msg, .expiry_remaining = 0, .normal = false,
                                 .store_retained = true, .groups = {}},
                                now, p.l->out());
-                p.l->flush();
+                p.l->flush_soon();
             }
         }
         pending_retained_.reset();
@@ -636,7 +644,7 @@ void mesh::on_client_connected(std::string_view client_id) {
     }
     for (auto& [id, p] : up_) {
         encode_text(frame_type::claim, client_id, p.l->out());
-        p.l->flush();
+        p.l->flush_soon();
     }
 }
 

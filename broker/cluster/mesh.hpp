@@ -86,6 +86,7 @@ public:
     void on_link_frame(const std::shared_ptr<link>& l, frame& f) override;
     void on_link_closed(const std::shared_ptr<link>& l, const std::string& reason,
                         bool refused) override;
+    void on_link_read_done() override;
 
 private:
     /// A peer address this node dials, and what it learned about the node behind it.
@@ -131,6 +132,7 @@ private:
     boost::asio::steady_timer discovery_timer_;
     std::function<void()> flush_clients_;
     bool stopping_ = false;
+    bool clients_dirty_ = false; ///< forwarded messages or claims reached local clients
 
     std::map<std::string, connector> connectors_; ///< by address
     std::vector<std::shared_ptr<link>> handshaking_;
