@@ -186,6 +186,14 @@ void encode_list(frame_type type, const std::vector<std::string>& items, std::st
     finish_frame(out, start);
 }
 
+void encode_claim(std::string_view client_id, std::uint64_t opened_at_us, std::string& out) {
+    const std::size_t start = begin_frame(out, frame_type::claim);
+    put_str(out, client_id);
+    put_u32(out, static_cast<std::uint32_t>(opened_at_us >> 32));
+    put_u32(out, static_cast<std::uint32_t>(opened_at_us & 0xFFFFFFFFu));
+    finish_frame(out, start);
+}
+
 void encode_heartbeat(std::string& out) {
     finish_frame(out, begin_frame(out, frame_type::heartbeat));
 }
@@ -265,9 +273,14 @@ std::optional<frame> decode(std::string_view bytes, time_point now) {
         break;
     case frame_type::proof:
     case frame_type::refuse:
-    case frame_type::claim:
         f.text = r.str();
         break;
+    case frame_type::claim: {
+        f.text = r.str();
+        const std::uint64_t high = r.u32();
+        f.claimed_at_us = (high << 32) | r.u32();
+        break;
+    }
     case frame_type::heartbeat:
         break;
     case frame_type::routes_full:

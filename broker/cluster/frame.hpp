@@ -57,6 +57,10 @@ struct frame {
     frame_type type = frame_type::heartbeat;
     struct hello hello;
     std::string text;               ///< proof: the MAC; refuse: the reason; claim: client id
+    /// claim: when the claiming connection was opened, in microseconds since the Unix epoch
+    /// (milliseconds are too coarse: two connections a few hundred microseconds apart must
+    /// still be ordered).
+    std::uint64_t claimed_at_us = 0;
     std::vector<std::string> items; ///< routes_*: filters; peers: addresses
     forward fwd;
 };
@@ -66,6 +70,8 @@ void encode_hello(const hello& h, std::string& out);
 void encode_text(frame_type type, std::string_view text, std::string& out);
 void encode_list(frame_type type, const std::vector<std::string>& items, std::string& out);
 void encode_heartbeat(std::string& out);
+/// A CLAIM: `client_id` connected on the sender at `opened_at_us` (Unix epoch microseconds).
+void encode_claim(std::string_view client_id, std::uint64_t opened_at_us, std::string& out);
 /// `now` turns the message's expiry into what remains of it.
 void encode_publish(const forward& f, time_point now, std::string& out);
 

@@ -30,8 +30,9 @@ public:
     /// A retained message was set or cleared here by a local publisher.
     virtual void on_retained(const message_ptr& msg, time_point now) = 0;
 
-    /// A client connected here: any connection with this id elsewhere is to be taken over.
-    virtual void on_client_connected(std::string_view client_id) = 0;
+    /// A client connected here, on a connection opened at `opened_at`: any connection with
+    /// this id elsewhere opened before it is to be taken over.
+    virtual void on_client_connected(std::string_view client_id, time_point opened_at) = 0;
 };
 
 } // namespace emqx::broker::cluster

@@ -40,6 +40,20 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds d) {
     return d + std::chrono::milliseconds{spread(random)};
 }
 
+// The engine's clock is steady; claims travel between nodes as wall-clock time, which nodes
+// share (to NTP precision) while their steady clocks do not.
+std::uint64_t wall_us_of(time_point t) {
+    const auto wall = std::chrono::system_clock::now() - (clock::now() - t);
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(wall.time_since_epoch()).count());
+}
+
+time_point steady_of(std::uint64_t wall_us) {
+    const std::chrono::system_clock::time_point wall{std::chrono::microseconds{wall_us}};
+    return clock::now() - std::chrono::duration_cast<clock::duration>(
+                              std::chrono::system_clock::now() - wall);
+}
+
 } // namespace
 
 mesh::mesh(asio::io_context& io, engine& core, mesh_settings settings,
@@ -440,7 +454,7 @@ void mesh::on_link_frame(const std::shared_ptr<link>& l, frame& f) {
         clients_dirty_ = true;
         break;
     case frame_type::claim:
-        engine_.on_remote_claim(f.text, now);
+        engine_.on_remote_claim(f.text, steady_of(f.claimed_at_us), now);
         clients_dirty_ = true;
         break;
     case frame_type::peers:
@@ -638,12 +652,13 @@ std::size_t mesh::forward(const message_ptr& msg, time_point now) {
     return sent;
 }
 
-void mesh::on_client_connected(std::string_view client_id) {
+void mesh::on_client_connected(std::string_view client_id, time_point opened_at) {
     if (up_.empty()) {
         return;
     }
+    const std::uint64_t opened_us = wall_us_of(opened_at);
     for (auto& [id, p] : up_) {
-        encode_text(frame_type::claim, client_id, p.l->out());
+        encode_claim(client_id, opened_us, p.l->out());
         p.l->flush_soon();
     }
 }

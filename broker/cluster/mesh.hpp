@@ -79,7 +79,7 @@ public:
     bool keep_group(const share_group& group) override;
     std::size_t forward(const message_ptr& msg, time_point now) override;
     void on_retained(const message_ptr& msg, time_point now) override;
-    void on_client_connected(std::string_view client_id) override;
+    void on_client_connected(std::string_view client_id, time_point opened_at) override;
 
     // ---- link_owner ------------------------------------------------------------------------
     void on_link_up(const std::shared_ptr<link>& l) override;

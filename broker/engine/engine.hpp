@@ -98,9 +98,12 @@ public:
                                const std::vector<std::string>& groups, bool store_retained,
                                time_point now);
 
-    /// A client with this id connected on another node: a local connection with it is taken
-    /// over (v5 DISCONNECT 0x8E) and its session ended, so the id lives on one node only.
-    void on_remote_claim(std::string_view client_id, time_point now);
+    /// A client with this id connected on another node on a connection opened at
+    /// `claimed_at`: a local connection with it opened earlier is taken over (v5 DISCONNECT
+    /// 0x8E) and its session ended, so the id lives on one node only. A local connection
+    /// opened later wins: its own claim reaches the other node, which then gives way. Claims
+    /// cross in flight, so the order is decided by when the connections were opened.
+    void on_remote_claim(std::string_view client_id, time_point claimed_at, time_point now);
 
     /// f(const message_ptr&) for every retained message (a new peer gets them all).
     template <typename F>

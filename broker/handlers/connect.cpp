@@ -96,12 +96,15 @@ session& engine::new_session(std::string client_id) {
     return s;
 }
 
-void engine::on_remote_claim(std::string_view client_id, time_point now) {
+void engine::on_remote_claim(std::string_view client_id, time_point claimed_at, time_point now) {
     const auto it = sessions_.find(client_id);
     if (it == sessions_.end()) {
         return;
     }
     session& s = *it->second;
+    if (s.attached != no_client && clients_[s.attached]->opened_at > claimed_at) {
+        return; // ours is the newer connection
+    }
     if (s.attached != no_client) {
         take_over(s, now); // may end the session (expiry 0)
     }
@@ -213,7 +216,7 @@ void engine::accept_connect(client_handle c, const mqtt::connect& p, time_point 
     }
     send(cl, ack);
     if (cluster_ != nullptr) {
-        cluster_->on_client_connected(s.client_id);
+        cluster_->on_client_connected(s.client_id, cl.opened_at);
     }
     log::write(log::level::info, "mqtt", "client connected",
                {{"client_id", s.client_id},

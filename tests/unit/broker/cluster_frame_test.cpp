@@ -61,8 +61,14 @@ TEST_SUITE("cluster::frame") {
 
     TEST_CASE("text and list frames round-trip, empty lists included") {
         std::string out;
-        encode_text(frame_type::claim, "client-7", out);
-        CHECK(round_trip(out).text == "client-7");
+        encode_text(frame_type::refuse, "bad cookie", out);
+        CHECK(round_trip(out).text == "bad cookie");
+        out.clear();
+        encode_claim("client-7", 1'795'000'000'123ULL, out);
+        const frame claim = round_trip(out);
+        CHECK(claim.type == frame_type::claim);
+        CHECK(claim.text == "client-7");
+        CHECK(claim.claimed_at_us == 1'795'000'000'123ULL);
         out.clear();
         encode_list(frame_type::routes_add, {"a/#", "$share/g/b/+"}, out);
         const frame f = round_trip(out);
