@@ -129,8 +129,7 @@ bool decode_publish(reader& r, time_point now, forward& f) {
         m->payload_format_indicator = r.u8();
     }
     if ((present & has_expiry) != 0) {
-        f.expiry_remaining = r.u32();
-        m->message_expiry_interval = f.expiry_remaining;
+        m->message_expiry_interval = r.u32();
     }
     if ((present & has_content_type) != 0) {
         m->content_type = r.str();

@@ -45,8 +45,7 @@ struct hello {
 
 /// A message forwarded to a peer, and what the peer is to do with it.
 struct forward {
-    message_ptr msg;
-    std::uint32_t expiry_remaining = 0; ///< when msg has an expiry: what is left of it
+    message_ptr msg; ///< decoded: its expiry interval is what was left of it when sent
     bool normal = false;                ///< deliver to the receiver's non-shared subscribers
     bool store_retained = false;        ///< set (or, with an empty payload, clear) retained
     std::vector<std::string> groups;    ///< full "$share/<g>/<f>" filters to serve one member of

@@ -8,7 +8,6 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
 
 #include <algorithm>
 #include <random>
@@ -20,10 +19,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::chrono::milliseconds max_backoff{5000};
-
-std::string full_group_filter(const share_group& g) {
-    return "$share/" + g.group + "/" + g.filter;
-}
 
 /// "host:port" split at the last colon; nullopt when there is no port.
 std::optional<std::pair<std::string, std::string>> split_address(const std::string& address) {
@@ -42,12 +37,6 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds d) {
 
 // The engine's clock is steady; claims travel between nodes as wall-clock time, which nodes
 // share (to NTP precision) while their steady clocks do not.
-std::uint64_t wall_us_of(time_point t) {
-    const auto wall = std::chrono::system_clock::now() - (clock::now() - t);
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(wall.time_since_epoch()).count());
-}
-
 time_point steady_of(std::uint64_t wall_us) {
     const std::chrono::system_clock::time_point wall{std::chrono::microseconds{wall_us}};
     return clock::now() - std::chrono::duration_cast<clock::duration>(
@@ -253,15 +242,6 @@ void mesh::resolve_discovery() {
     });
 }
 
-mesh::connector* mesh::connector_for_node(const std::string& node_id) {
-    for (auto& [address, c] : connectors_) {
-        if (c.node_id == node_id) {
-            return &c;
-        }
-    }
-    return nullptr;
-}
-
 mesh::live_peer* mesh::peer_of(const std::shared_ptr<link>& l) {
     const auto it = up_.find(l->peer().node_id);
     return it != up_.end() && it->second.l == l ? &it->second : nullptr;
@@ -327,7 +307,7 @@ void mesh::send_full_state(live_peer& p) {
     encode_list(frame_type::routes_full, filters, out);
     const auto now = clock::now();
     engine_.for_each_retained([&](const message_ptr& m) {
-        encode_publish({.msg = m, .expiry_remaining = 0, .normal = false, .store_retained = true,
+        encode_publish({.msg = m, .normal = false, .store_retained = true,
                         .groups = {}},
                        now, out);
     });
@@ -474,246 +454,6 @@ void mesh::on_link_read_done() {
     if (clients_dirty_) {
         clients_dirty_ = false;
         flush_clients_();
-    }
-}
-
-// ---- routes --------------------------------------------------------------------------------
-
-void mesh::add_route(live_peer& p, const std::string& filter) {
-    if (!mqtt::is_valid_topic_filter(filter) || !p.routes.insert(filter).second) {
-        return;
-    }
-    remote_routes_.subscribe(filter, {.id = p.slot, .options = {}, .subscription_identifier = 0});
-    if (mqtt::is_shared_filter(filter)) {
-        remote_groups_[filter].push_back(p.slot);
-    }
-}
-
-void mesh::remove_route(live_peer& p, const std::string& filter) {
-    if (p.routes.erase(filter) == 0) {
-        return;
-    }
-    remote_routes_.unsubscribe(filter, p.slot);
-    if (const auto it = remote_groups_.find(filter); it != remote_groups_.end()) {
-        std::erase(it->second, p.slot);
-        if (it->second.empty()) {
-            remote_groups_.erase(it);
-        }
-    }
-}
-
-void mesh::on_subscribed(std::string_view filter) {
-    auto [it, added] = local_filters_.try_emplace(std::string{filter}, 0);
-    if (++it->second == 1) {
-        pending_remove_.erase(it->first);
-        pending_add_.insert(it->first);
-        schedule_route_flush();
-    }
-}
-
-void mesh::on_unsubscribed(std::string_view filter) {
-    const auto it = local_filters_.find(std::string{filter});
-    if (it == local_filters_.end() || --it->second > 0) {
-        return;
-    }
-    pending_add_.erase(it->first);
-    pending_remove_.insert(it->first);
-    local_filters_.erase(it);
-    schedule_route_flush();
-}
-
-void mesh::schedule_route_flush() {
-    if (!pending_since_) {
-        pending_since_ = clock::now();
-    }
-    if (flush_scheduled_) {
-        return;
-    }
-    // Batched: every change of this event-loop turn goes out in one frame per peer.
-    flush_scheduled_ = true;
-    asio::post(io_, [this] { flush_routes(); });
-}
-
-void mesh::flush_routes() {
-    flush_scheduled_ = false;
-    pending_since_.reset();
-    if (pending_add_.empty() && pending_remove_.empty()) {
-        return;
-    }
-    const std::vector<std::string> added{pending_add_.begin(), pending_add_.end()};
-    const std::vector<std::string> removed{pending_remove_.begin(), pending_remove_.end()};
-    pending_add_.clear();
-    pending_remove_.clear();
-    for (auto& [id, p] : up_) {
-        if (!added.empty()) {
-            encode_list(frame_type::routes_add, added, p.l->out());
-        }
-        if (!removed.empty()) {
-            encode_list(frame_type::routes_remove, removed, p.l->out());
-        }
-        p.l->flush();
-    }
-}
-
-double mesh::route_sync_lag_seconds() const {
-    if (!pending_since_) {
-        return 0;
-    }
-    return std::chrono::duration<double>(clock::now() - *pending_since_).count();
-}
-
-// ---- forwarding ----------------------------------------------------------------------------
-
-bool mesh::keep_group(const share_group& group) {
-    if (up_.empty()) {
-        return true;
-    }
-    std::string full = full_group_filter(group);
-    const auto remote = remote_groups_.find(full);
-    if (remote == remote_groups_.end() || remote->second.empty()) {
-        return true;
-    }
-    // Round robin over this node and every node holding the group: once per message across
-    // the cluster.
-    const std::size_t candidates = remote->second.size() + 1;
-    const std::size_t pick = group_cursor_[full]++ % candidates;
-    decided_.push_back(full);
-    if (pick == 0) {
-        return true;
-    }
-    const subscriber_id slot = remote->second[pick - 1];
-    auto t = std::find_if(targets_.begin(), targets_.end(), [&](const target& x) { return x.slot == slot; });
-    if (t == targets_.end()) {
-        targets_.push_back({.slot = slot, .normal = false, .groups = {}});
-        t = targets_.end() - 1;
-    }
-    t->groups.push_back(std::move(full));
-    return false;
-}
-
-void mesh::on_retained(const message_ptr& msg, time_point) { pending_retained_ = msg; }
-
-std::size_t mesh::forward(const message_ptr& msg, time_point now) {
-    const auto target_for = [this](subscriber_id slot) -> target& {
-        auto t = std::find_if(targets_.begin(), targets_.end(),
-                              [&](const target& x) { return x.slot == slot; });
-        if (t == targets_.end()) {
-            targets_.push_back({.slot = slot, .normal = false, .groups = {}});
-            return targets_.back();
-        }
-        return *t;
-    };
-    if (!up_.empty()) {
-        remote_routes_.match(msg->topic, remote_match_);
-        for (const subscriber_entry* e : remote_match_.subscribers) {
-            target_for(e->id).normal = true;
-        }
-        for (share_group* g : remote_match_.groups) {
-            std::string full = full_group_filter(*g);
-            if (std::find(decided_.begin(), decided_.end(), full) != decided_.end() ||
-                g->members.empty()) {
-                continue;
-            }
-            // No member here (else keep_group decided it): one of the holding nodes.
-            const subscriber_entry& member = g->members[g->cursor++ % g->members.size()];
-            target_for(member.id).groups.push_back(std::move(full));
-        }
-    }
-    const bool store = pending_retained_ == msg;
-    std::size_t sent = 0;
-    for (target& t : targets_) {
-        const auto it = up_.find(slot_nodes_[t.slot]);
-        if (it == up_.end()) {
-            continue;
-        }
-        encode_publish({.msg = msg, .expiry_remaining = 0, .normal = t.normal,
-                        .store_retained = store, .groups = std::move(t.groups)},
-                       now, it->second.l->out());
-        it->second.l->flush_soon();
-        ++sent;
-    }
-    if (store) {
-        // Retained messages reach every node, subscribers or not.
-        for (auto& [id, p] : up_) {
-            const bool done = std::any_of(targets_.begin(), targets_.end(),
-                                          [&](const target& t) { return t.slot == p.slot; });
-            if (!done) {
-                encode_publish({.msg = msg, .expiry_remaining = 0, .normal = false,
-                                .store_retained = true, .groups = {}},
-                               now, p.l->out());
-                p.l->flush_soon();
-            }
-        }
-        pending_retained_.reset();
-    }
-    forwarded_total_ += sent;
-    targets_.clear();
-    decided_.clear();
-    return sent;
-}
-
-void mesh::on_client_connected(std::string_view client_id, time_point opened_at) {
-    if (up_.empty()) {
-        return;
-    }
-    const std::uint64_t opened_us = wall_us_of(opened_at);
-    for (auto& [id, p] : up_) {
-        encode_claim(client_id, opened_us, p.l->out());
-        p.l->flush_soon();
-    }
-}
-
-// ---- observation ---------------------------------------------------------------------------
-
-std::vector<peer_view> mesh::peers() const {
-    std::vector<peer_view> out;
-    for (const auto& [address, c] : connectors_) {
-        if (c.self) {
-            continue;
-        }
-        peer_view v{.node_id = c.node_id, .address = address, .state = c.state,
-                    .cluster_id = c.cluster_id, .http = c.http, .mqtt = c.mqtt,
-                    .last_heartbeat = std::nullopt, .route_count = 0, .error = c.error};
-        if (const auto it = up_.find(c.node_id); !c.node_id.empty() && it != up_.end()) {
-            v.state = "up";
-            v.error.clear();
-            v.last_heartbeat = it->second.l->last_heard();
-            v.route_count = it->second.routes.size();
-        } else if (v.state == "up") {
-            v.state = "connecting";
-        }
-        out.push_back(std::move(v));
-    }
-    for (const auto& [address, v] : refused_inbound_) {
-        out.push_back(v);
-    }
-    return out;
-}
-
-std::vector<std::string> mesh::not_ready_reasons() const {
-    std::vector<std::string> reasons;
-    for (const auto& [address, c] : connectors_) {
-        if (c.self) {
-            continue;
-        }
-        if (!c.attempted) {
-            reasons.push_back("cluster: first connection to " + address + " under way");
-        }
-    }
-    for (const auto& [id, p] : up_) {
-        if (!p.synced) {
-            reasons.push_back("cluster: route sync with " + id + " under way");
-        }
-    }
-    return reasons;
-}
-
-void mesh::for_each_remote_route(
-    const std::function<void(std::string_view, std::string_view)>& f) const {
-    for (const auto& [id, p] : up_) {
-        for (const auto& filter : p.routes) {
-            f(filter, id);
-        }
     }
 }
 

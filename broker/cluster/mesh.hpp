@@ -123,7 +123,6 @@ private:
     void schedule_route_flush();
     void flush_routes();
     [[nodiscard]] live_peer* peer_of(const std::shared_ptr<link>& l);
-    [[nodiscard]] connector* connector_for_node(const std::string& node_id);
 
     boost::asio::io_context& io_;
     engine& engine_;
@@ -157,6 +156,8 @@ private:
         bool normal = false;
         std::vector<std::string> groups;
     };
+    /// The target of `slot` for the message being routed, added when it is not there yet.
+    target& target_for(subscriber_id slot);
     std::vector<std::string> decided_;
     std::vector<target> targets_;
     match_result remote_match_;

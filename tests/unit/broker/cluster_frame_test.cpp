@@ -85,7 +85,7 @@ TEST_SUITE("cluster::frame") {
 
     TEST_CASE("a forwarded PUBLISH keeps QoS, retain, properties and the delivery scope") {
         std::string out;
-        encode_publish({.msg = sample_message(), .expiry_remaining = 0, .normal = true,
+        encode_publish({.msg = sample_message(), .normal = true,
                         .store_retained = true, .groups = {"$share/g/a/+"}},
                        t0 + std::chrono::seconds{20}, out);
         const frame f = round_trip(out);
@@ -130,7 +130,7 @@ TEST_SUITE("cluster::frame") {
         // a count of items far beyond what the frame could hold
         CHECK_FALSE(decode("\x00\x00\x00\x05\x05\x7f\xff\xff\xff"s, t0));
         std::string out;
-        encode_publish({.msg = sample_message(), .expiry_remaining = 0, .normal = false,
+        encode_publish({.msg = sample_message(), .normal = false,
                         .store_retained = false, .groups = {}},
                        t0, out);
         std::string bad_qos = out;
