@@ -10,6 +10,7 @@
 #include <future>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <unistd.h>
 
@@ -51,45 +52,38 @@ mqtt::connect_options connect_options_for(const cluster_test_options& o) {
     return builder.finalize();
 }
 
-/// Connects, or throws a std::runtime_error naming the broker.
-void connect(mqtt::async_client& client, const cluster_test_options& o, const test_node& node) {
-    try {
-        if (!client.connect(connect_options_for(o))->wait_for(o.timeout)) {
-            throw std::runtime_error("no CONNACK from " + node.node_id + " within the timeout");
-        }
-    } catch (const mqtt::exception& e) {
-        throw std::runtime_error("cannot connect to " + node.node_id + " (" +
-                                 client::to_string(node.mqtt) + "): " + e.what());
-    }
+/// One client to connect and the node it connects to.
+struct connecting {
+    mqtt::async_client* client;
+    const test_node* node;
+};
+
+std::runtime_error cannot_connect(const test_node& node, const std::string& why) {
+    return std::runtime_error("cannot connect to " + node.node_id + " (" +
+                              client::to_string(node.mqtt) + "): " + why);
 }
 
-/// Connects two clients at once: Paho C serves every client of a process from one I/O thread
-/// that polls with a ~1 s timeout, so a connect started while another client is already
-/// connected waits for that poll; connects started together do not.
-void connect_both(mqtt::async_client& a, const test_node& a_node, mqtt::async_client& b,
-                  const test_node& b_node, const cluster_test_options& o) {
-    mqtt::token_ptr ta;
-    mqtt::token_ptr tb;
-    try {
-        ta = a.connect(connect_options_for(o));
-    } catch (const mqtt::exception& e) {
-        throw std::runtime_error("cannot connect to " + a_node.node_id + " (" +
-                                 client::to_string(a_node.mqtt) + "): " + e.what());
-    }
-    try {
-        tb = b.connect(connect_options_for(o));
-    } catch (const mqtt::exception& e) {
-        throw std::runtime_error("cannot connect to " + b_node.node_id + " (" +
-                                 client::to_string(b_node.mqtt) + "): " + e.what());
-    }
-    for (auto [token, node] : {std::pair{ta, &a_node}, std::pair{tb, &b_node}}) {
+/// Connects every client at once, or throws a std::runtime_error naming the first broker that
+/// failed. At once, because Paho C serves every client of a process from one I/O thread that
+/// polls with a ~1 s timeout: a connect started while another client is already connected
+/// waits for that poll; connects started together do not.
+void connect_all(const std::vector<connecting>& clients, const cluster_test_options& o) {
+    std::vector<mqtt::token_ptr> tokens;
+    for (const auto& c : clients) {
         try {
-            if (!token->wait_for(o.timeout)) {
-                throw std::runtime_error("no CONNACK from " + node->node_id + " within the timeout");
+            tokens.push_back(c.client->connect(connect_options_for(o)));
+        } catch (const mqtt::exception& e) {
+            throw cannot_connect(*c.node, e.what());
+        }
+    }
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        try {
+            if (!tokens[i]->wait_for(o.timeout)) {
+                throw std::runtime_error("no CONNACK from " + clients[i].node->node_id +
+                                         " within the timeout");
             }
         } catch (const mqtt::exception& e) {
-            throw std::runtime_error("cannot connect to " + node->node_id + " (" +
-                                     client::to_string(node->mqtt) + "): " + e.what());
+            throw cannot_connect(*clients[i].node, e.what());
         }
     }
 }
@@ -193,7 +187,7 @@ pair_result run_pair(const test_node& pub_node, const test_node& sub_node, int q
     std::vector<double> latencies;
     try {
         sub.start_consuming();
-        connect_both(sub, sub_node, pub, pub_node, options);
+        connect_all({{&sub, &sub_node}, {&pub, &pub_node}}, options);
     } catch (const std::exception& e) {
         r.outcome = pair_outcome::unreachable;
         r.error = e.what();
@@ -203,7 +197,12 @@ pair_result run_pair(const test_node& pub_node, const test_node& sub_node, int q
     }
     try {
         const auto deadline = clock_type::now() + options.timeout;
+        // The publisher hears its own topic too, so that its node sends data back at once:
+        // Paho C does not set TCP_NODELAY, and without a reply to carry the TCP ACK the
+        // receiver's delayed ACK (40 ms) would hold every QoS 0 publish behind the one before.
+        auto echo = pub.subscribe(topic, 0);
         sub.subscribe(topic, qos)->wait_for(options.timeout);
+        echo->wait_for(options.timeout);
         if (!wait_for_route(pub, sub, topic, qos, deadline)) {
             r.error = "no route: a warm-up message published on " + pub_node.node_id +
                       " never reached the subscriber on " + sub_node.node_id;
@@ -242,7 +241,7 @@ pair_result run_retained_pair(const test_node& pub_node, const test_node& sub_no
     mqtt::async_client pub{uri_of(pub_node.mqtt), "emqxctl-ct-p-" + suffix};
     try {
         sub.start_consuming();
-        connect_both(pub, pub_node, sub, sub_node, options);
+        connect_all({{&pub, &pub_node}, {&sub, &sub_node}}, options);
     } catch (const std::exception& e) {
         r.outcome = pair_outcome::unreachable;
         r.error = e.what();
@@ -282,6 +281,70 @@ pair_result run_retained_pair(const test_node& pub_node, const test_node& sub_no
     return r.error.empty() ? judge_pair(r) : r;
 }
 
+namespace {
+
+/// Publishes warm-ups until every member got one: then every node's route has reached `pub`.
+bool warm_up_members(mqtt::async_client& pub, const std::string& topic,
+                     const std::vector<std::unique_ptr<mqtt::async_client>>& members,
+                     clock_type::time_point deadline) {
+    std::vector<bool> warmed(members.size(), false);
+    while (clock_type::now() < deadline) {
+        pub.publish(topic, warmup_payload.data(), warmup_payload.size(), 1, false)
+            ->wait_for(std::chrono::seconds{1});
+        const auto until = std::min(deadline, clock_type::now() + std::chrono::milliseconds{150});
+        do {
+            for (std::size_t i = 0; i < members.size(); ++i) {
+                mqtt::const_message_ptr m;
+                while (members[i]->try_consume_message(&m)) {
+                    warmed[i] = warmed[i] || (m && m->get_payload_str() == warmup_payload);
+                }
+            }
+            if (std::count(warmed.begin(), warmed.end(), true) == static_cast<long>(warmed.size())) {
+                return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds{2});
+        } while (clock_type::now() < until);
+    }
+    return false;
+}
+
+/// Reads every member until the whole sequence arrived and a short linger passed (for
+/// duplicates), or the deadline: the members are read together, not one after another.
+void collect_shared(const std::vector<std::unique_ptr<mqtt::async_client>>& members,
+                    pair_result& r, int count, clock_type::time_point deadline) {
+    std::vector<int> times_seen(static_cast<std::size_t>(count), 0);
+    std::vector<bool> reached(members.size(), false);
+    auto stop_at = deadline;
+    while (clock_type::now() < stop_at) {
+        bool any = false;
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            mqtt::const_message_ptr m;
+            while (members[i]->try_consume_message(&m)) {
+                any = true;
+                const auto s = m ? parse_stamp(m->get_payload_str()) : stamp{};
+                if (s.seq < 0 || s.seq >= count) {
+                    continue;
+                }
+                reached[i] = true;
+                if (times_seen[static_cast<std::size_t>(s.seq)]++ == 0) {
+                    ++r.received;
+                } else {
+                    ++r.duplicates;
+                }
+            }
+        }
+        if (any && r.received == count) {
+            stop_at = std::min(deadline, clock_type::now() + std::chrono::milliseconds{100});
+        }
+        if (!any) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{2});
+        }
+    }
+    r.members_reached = static_cast<int>(std::count(reached.begin(), reached.end(), true));
+}
+
+} // namespace
+
 pair_result run_shared_pair(const test_node& pub_node, const cluster_test_options& options) {
     pair_result r;
     r.check = pair_check::shared;
@@ -293,64 +356,41 @@ pair_result run_shared_pair(const test_node& pub_node, const cluster_test_option
     const std::string filter = "$share/emqxctl-" + suffix + "/" + topic;
     std::vector<std::unique_ptr<mqtt::async_client>> members;
     mqtt::async_client pub{uri_of(pub_node.mqtt), "emqxctl-ct-p-" + suffix};
+    std::vector<connecting> all{{&pub, &pub_node}};
+    for (std::size_t i = 0; i < options.nodes.size(); ++i) {
+        const auto& node = options.nodes[i];
+        members.push_back(std::make_unique<mqtt::async_client>(
+            uri_of(node.mqtt), "emqxctl-ct-m" + std::to_string(i) + "-" + suffix));
+        members.back()->start_consuming();
+        all.push_back({members.back().get(), &node});
+    }
     try {
-        connect(pub, options, pub_node);
-        for (std::size_t i = 0; i < options.nodes.size(); ++i) {
-            const auto& node = options.nodes[i];
-            members.push_back(std::make_unique<mqtt::async_client>(
-                uri_of(node.mqtt), "emqxctl-ct-m" + std::to_string(i) + "-" + suffix));
-            members.back()->start_consuming();
-            connect(*members.back(), options, node);
-            members.back()->subscribe(filter, 1)->wait_for(options.timeout);
+        connect_all(all, options);
+        std::vector<mqtt::token_ptr> subscribed;
+        for (auto& member : members) {
+            subscribed.push_back(member->subscribe(filter, 1));
+        }
+        for (auto& token : subscribed) {
+            token->wait_for(options.timeout);
         }
     } catch (const std::exception& e) {
         r.outcome = pair_outcome::unreachable;
         r.error = e.what();
     }
-    const auto deadline = clock_type::now() + options.timeout;
     try {
-        // Warm-ups until every member got one: then every node's route has reached `pub`.
-        std::vector<bool> warmed(members.size(), false);
-        while (r.outcome != pair_outcome::unreachable &&
-               std::count(warmed.begin(), warmed.end(), true) < static_cast<long>(warmed.size()) &&
-               clock_type::now() < deadline) {
-            pub.publish(topic, warmup_payload.data(), warmup_payload.size(), 1, false)
-                ->wait_for(options.timeout);
-            for (std::size_t i = 0; i < members.size(); ++i) {
-                mqtt::const_message_ptr m;
-                while (members[i]->try_consume_message_for(&m, std::chrono::milliseconds{20})) {
-                    warmed[i] = warmed[i] || (m && m->get_payload_str() == warmup_payload);
-                }
-            }
-        }
-        if (r.outcome != pair_outcome::unreachable) {
+        const auto deadline = clock_type::now() + options.timeout;
+        if (r.outcome == pair_outcome::unreachable) {
+            // Nothing to test: the publisher or a member is not connected.
+        } else if (!warm_up_members(pub, topic, members, deadline)) {
+            r.error = "no route: warm-up messages published on " + pub_node.node_id +
+                      " did not reach a member on every node";
+        } else {
             for (int seq = 0; seq < options.count; ++seq) {
                 const std::string payload = "seq " + std::to_string(seq) + " " + std::to_string(now_ns());
                 pub.publish(topic, payload.data(), payload.size(), 1, false)->wait_for(options.timeout);
                 ++r.sent;
             }
-            std::vector<int> times_seen(static_cast<std::size_t>(options.count), 0);
-            const auto stop_at = std::min(deadline + options.timeout,
-                                          clock_type::now() + std::chrono::milliseconds{1500});
-            for (auto& member : members) {
-                bool reached = false;
-                mqtt::const_message_ptr m;
-                while (member->try_consume_message_for(&m, std::chrono::milliseconds{100}) ||
-                       (r.received < r.sent && clock_type::now() < stop_at &&
-                        member->try_consume_message_for(&m, std::chrono::milliseconds{200}))) {
-                    const auto s = m ? parse_stamp(m->get_payload_str()) : stamp{};
-                    if (s.seq < 0 || s.seq >= options.count) {
-                        continue;
-                    }
-                    reached = true;
-                    if (times_seen[static_cast<std::size_t>(s.seq)]++ == 0) {
-                        ++r.received;
-                    } else {
-                        ++r.duplicates;
-                    }
-                }
-                r.members_reached += reached ? 1 : 0;
-            }
+            collect_shared(members, r, options.count, clock_type::now() + options.timeout);
         }
     } catch (const std::exception& e) {
         r.error = std::string{"MQTT error: "} + e.what();
