@@ -65,7 +65,7 @@ void mesh::start() {
     engine_.set_assigned_id_prefix("emqxd-" + settings_.self.node_id + "-");
     do_accept();
     for (const auto& address : settings_.peers) {
-        ensure_connector(address);
+        ensure_connector(address).configured = true;
     }
     if (!settings_.discovery.empty()) {
         resolve_discovery();
@@ -154,8 +154,15 @@ void mesh::dial(connector& c) {
     if (stopping_ || c.self || c.dialing) {
         return;
     }
-    // A node already linked (it dialled us) needs no second link; look again later.
-    if (!c.node_id.empty() && up_.contains(c.node_id)) {
+    // A node already linked (it dialled us) needs no second link; look again later, unless
+    // it is linked at another address: then this one is stale.
+    if (const auto it = up_.find(c.node_id); !c.node_id.empty() && it != up_.end()) {
+        const std::string& linked_at = it->second.l->peer().cluster;
+        if (!c.configured && !linked_at.empty() && linked_at != c.address) {
+            const std::string address = c.address;
+            connectors_.erase(address);
+            return;
+        }
         schedule_dial(c, settings_.self.heartbeat_interval);
         return;
     }
@@ -230,7 +237,8 @@ void mesh::resolve_discovery() {
         } else {
             for (const auto& entry : r) {
                 const auto e = entry.endpoint();
-                ensure_connector(e.address().to_string() + ":" + std::to_string(e.port()));
+                ensure_connector(e.address().to_string() + ":" + std::to_string(e.port()))
+                    .configured = true;
             }
         }
         discovery_timer_.expires_after(settings_.discovery_interval);
@@ -276,6 +284,7 @@ void mesh::on_link_up(const std::shared_ptr<link>& l) {
     p.slot = slot;
     // The address it advertises is where to find it again if the link drops.
     if (!h.cluster.empty()) {
+        forget_moved(h.node_id, h.cluster);
         connector& c = ensure_connector(h.cluster);
         c.node_id = h.node_id;
     }
@@ -295,6 +304,24 @@ void mesh::on_link_up(const std::shared_ptr<link>& l) {
                {{"node", h.node_id}, {"addr", h.cluster}, {"direction", l->outbound() ? "out" : "in"}});
     refused_inbound_.erase(h.cluster);
     send_full_state(p);
+}
+
+void mesh::forget_moved(const std::string& node_id, const std::string& address) {
+    std::erase_if(connectors_, [&](const auto& entry) {
+        const connector& c = entry.second;
+        return !c.configured && !c.self && !c.dialing && c.node_id == node_id &&
+               entry.first != address;
+    });
+    // A configured address its node left is shown as that address, no longer as the node.
+    for (auto& [at, c] : connectors_) {
+        if (c.configured && c.node_id == node_id && at != address) {
+            c.node_id.clear();
+            c.cluster_id.clear();
+            c.http.clear();
+            c.mqtt.clear();
+            c.state = c.state == "up" ? "connecting" : c.state;
+        }
+    }
 }
 
 void mesh::send_full_state(live_peer& p) {
@@ -318,7 +345,11 @@ void mesh::send_full_state(live_peer& p) {
         }
     }
     for (const auto& [address, c] : connectors_) {
-        if (!c.self && std::find(known.begin(), known.end(), address) == known.end()) {
+        // Configured addresses and linked ones; a learned address that is down is not passed
+        // on, so that an address a node has left does not travel round the mesh for ever.
+        const bool linked = !c.node_id.empty() && up_.contains(c.node_id);
+        if (!c.self && (c.configured || linked) &&
+            std::find(known.begin(), known.end(), address) == known.end()) {
             known.push_back(address);
         }
     }

@@ -100,6 +100,9 @@ private:
         std::string error;
         bool attempted = false; ///< one attempt finished (ready does not wait for it again)
         bool self = false;      ///< it is this node: never dialled again, never shown
+        /// From cluster.peers or the discovery name: kept for good. Learned ones (from a
+        /// peer's list or HELLO) are forgotten once their node is linked at another address.
+        bool configured = false;
         std::chrono::milliseconds backoff{200};
         std::shared_ptr<link> dialing; ///< the link of the current outbound attempt
         std::unique_ptr<boost::asio::steady_timer> timer;
@@ -117,6 +120,8 @@ private:
     void dial(connector& c);
     void schedule_dial(connector& c, std::chrono::milliseconds after);
     void resolve_discovery();
+    /// `node_id` is linked at `address`: learned connectors that knew it elsewhere are stale.
+    void forget_moved(const std::string& node_id, const std::string& address);
     void add_route(live_peer& p, const std::string& filter);
     void remove_route(live_peer& p, const std::string& filter);
     void send_full_state(live_peer& p);

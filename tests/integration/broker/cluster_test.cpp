@@ -212,14 +212,29 @@ TEST_SUITE("integration::cluster") {
 
     TEST_CASE("a restarted node links up again and its new routes work") {
         emqxd_process a = start_node("a");
+        std::string old_address;
         {
             emqxd_process b = start_node("b", cluster_address(a));
+            old_address = cluster_address(b);
             REQUIRE(eventually_contains(a, "/api/v1/cluster", "\"state\":\"up\""));
             CHECK(b.stop() == 0);
         }
         CHECK(eventually_contains(a, "/api/v1/cluster", "\"nodes\":1"));
         emqxd_process b = start_node("b", cluster_address(a));
         REQUIRE(eventually_contains(a, "/api/v1/cluster", "\"nodes\":2"));
+        REQUIRE(old_address != cluster_address(b));
+        // The address b had before it restarted (learned, not configured) is forgotten: a lists
+        // b once, at its new address, instead of a stale entry that stays down or doubles b.
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        std::string view = http_get(a, "/api/v1/cluster");
+        while (view.find(old_address) != std::string::npos &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(50ms);
+            view = http_get(a, "/api/v1/cluster");
+        }
+        CHECK(view.find(old_address) == std::string::npos);
+        CHECK(view.find(cluster_address(b)) != std::string::npos);
+        CHECK(view.find("\"node_id\":\"b\"") == view.rfind("\"node_id\":\"b\""));
         raw_client sub = subscriber(b.port(), "h-sub", "h/t", 0);
         REQUIRE(eventually_contains(a, "/api/v1/routes", "\"h/t\""));
         raw_client pub = open_session(a.port(), wire::connect_v311("h-pub"));
