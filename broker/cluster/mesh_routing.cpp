@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace emqx::broker::cluster {
 
@@ -165,15 +166,39 @@ std::size_t mesh::forward(const message_ptr& msg, time_point now) {
         }
     }
     const bool store = pending_retained_ == msg;
+    // A frame without groups is the same for every node it goes to: encoded once (per value
+    // of `normal`) into the first peer's buffer and copied from there to the others. The
+    // buffers are written later in this turn (flush_soon), so the bytes stay where they are.
+    struct encoded_frame {
+        const std::string* in = nullptr;
+        std::size_t at = 0;
+        std::size_t size = 0;
+    };
+    std::array<encoded_frame, 2> encoded{};
+    const auto append = [&](std::string& out, bool normal, std::vector<std::string> groups) {
+        if (!groups.empty()) {
+            encode_publish({.msg = msg, .normal = normal, .store_retained = store,
+                            .groups = std::move(groups)},
+                           now, out);
+            return;
+        }
+        encoded_frame& e = encoded[normal ? 1 : 0];
+        if (e.in != nullptr) {
+            out.append(*e.in, e.at, e.size);
+            return;
+        }
+        const std::size_t at = out.size();
+        encode_publish({.msg = msg, .normal = normal, .store_retained = store, .groups = {}},
+                       now, out);
+        e = {.in = &out, .at = at, .size = out.size() - at};
+    };
     std::size_t sent = 0;
     for (target& t : targets_) {
         const auto it = up_.find(slot_nodes_[t.slot]);
         if (it == up_.end()) {
             continue;
         }
-        encode_publish({.msg = msg, .normal = t.normal,
-                        .store_retained = store, .groups = std::move(t.groups)},
-                       now, it->second.l->out());
+        append(it->second.l->out(), t.normal, std::move(t.groups));
         it->second.l->flush_soon();
         ++sent;
     }
@@ -183,9 +208,7 @@ std::size_t mesh::forward(const message_ptr& msg, time_point now) {
             const bool done = std::any_of(targets_.begin(), targets_.end(),
                                           [&](const target& t) { return t.slot == p.slot; });
             if (!done) {
-                encode_publish({.msg = msg, .normal = false,
-                                .store_retained = true, .groups = {}},
-                               now, p.l->out());
+                append(p.l->out(), false, {});
                 p.l->flush_soon();
             }
         }

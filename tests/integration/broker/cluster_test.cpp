@@ -138,6 +138,31 @@ TEST_SUITE("integration::cluster") {
         CHECK(eventually_contains(n.a, "/metrics", "emqx_cluster_forwarded_total{node=\"a\"} 1\n"));
     }
 
+    TEST_CASE("a message for subscribers on two other nodes reaches both, once each, whole") {
+        emqxd_process a = start_node("a");
+        emqxd_process b = start_node("b", cluster_address(a));
+        emqxd_process c = start_node("c", cluster_address(a));
+        REQUIRE(eventually_contains(a, "/api/v1/cluster", "\"nodes\":3"));
+        raw_client sb = subscriber(b.port(), "two-b", "two/#", 1);
+        raw_client sc = subscriber(c.port(), "two-c", "two/+", 1);
+        REQUIRE(eventually_contains(a, "/api/v1/routes", "\"two/#\""));
+        REQUIRE(eventually_contains(a, "/api/v1/routes", "\"two/+\""));
+        raw_client pub = open_session(a.port(), wire::connect_v311("two-pub"));
+        // Retained too: b and c get one frame each (the same bytes, encoded once).
+        pub.send(wire::publish("two/t", std::string(3000, 'x'), 0x03, 7, false));
+        CHECK(hex(pub.receive_packet()) == hex("\x40\x02\x00\x07"s));
+        for (auto* s : {&sb, &sc}) {
+            CHECK(hex(s->receive_packet()) ==
+                  hex(wire::publish("two/t", std::string(3000, 'x'), 0x02, 1, false)));
+            s->send("\x40\x02\x00\x01"s);
+        }
+        CHECK(eventually_contains(a, "/metrics", "emqx_cluster_forwarded_total{node=\"a\"} 2\n"));
+        CHECK(eventually_contains(b, "/api/v1/status", "\"retained_messages\":1"));
+        CHECK(eventually_contains(c, "/api/v1/status", "\"retained_messages\":1"));
+        CHECK(sb.quiet_for(200ms));
+        CHECK(sc.quiet_for(200ms));
+    }
+
     TEST_CASE("a retained message set on one node is delivered on subscribe on another") {
         pair_of_nodes n;
         raw_client pub = open_session(n.a.port(), wire::connect_v311("r-pub"));
