@@ -58,6 +58,11 @@ health::progress_callback progress_for(const global_options& g) {
     };
 }
 
+/// ANSI colour on the state words: on a terminal, unless --no-color.
+bool colour_on(const global_options& g) {
+    return !g.no_color && ::isatty(STDOUT_FILENO) == 1;
+}
+
 void print(const std::string& text) {
     std::fputs(text.c_str(), stdout);
 }
@@ -188,7 +193,7 @@ int run_status(const cluster_flags& f, const global_options& g) {
     if (g.output == output_format::json) {
         print(health::to_json(status));
     } else {
-        print(health::to_text(status));
+        print(health::to_text(status, colour_on(g)));
     }
     return static_cast<int>(status.verdict);
 }
@@ -220,7 +225,7 @@ int run_test(const cluster_flags& f, const global_options& g) {
     if (g.output == output_format::json) {
         print(health::to_json(report));
     } else {
-        print(health::to_text(report));
+        print(health::to_text(report, colour_on(g)));
     }
     return static_cast<int>(report.verdict);
 }

@@ -1,6 +1,8 @@
 // `cluster status` as text for people and as JSON (schema emqxctl.cluster-status/1).
 #include <emqx/health/cluster_status.hpp>
 
+#include "text.hpp"
+
 #include <algorithm>
 
 namespace emqx::health {
@@ -10,7 +12,10 @@ namespace {
 using json = nlohmann::json;
 
 /// Rows of cells as columns padded to their widest cell, two spaces apart.
-std::string table(const std::vector<std::vector<std::string>>& rows) {
+/// Columns aligned; cells of rows after the first, in columns [first_coloured, last_coloured],
+/// coloured by their state word when `color`.
+std::string table(const std::vector<std::vector<std::string>>& rows, bool color,
+                  std::size_t first_coloured, std::size_t last_coloured) {
     std::vector<std::size_t> widths;
     for (const auto& row : rows) {
         widths.resize(std::max(widths.size(), row.size()), 0);
@@ -19,13 +24,12 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
         }
     }
     std::string text;
-    for (const auto& row : rows) {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const auto& row = rows[r];
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i) {
-            line += row[i];
-            if (i + 1 < row.size()) {
-                line += std::string(widths[i] - row[i].size() + 2, ' ');
-            }
+            const bool coloured = color && r > 0 && i >= first_coloured && i <= last_coloured;
+            line += detail::painted(row[i], coloured, i + 1 < row.size() ? widths[i] + 2 : 0);
         }
         text += line + "\n";
     }
@@ -54,8 +58,8 @@ json optional_number(const std::optional<long>& n) {
 
 } // namespace
 
-std::string to_text(const cluster_status& s) {
-    std::string text = "cluster: " + std::string{to_string(s.verdict)} + ", " +
+std::string to_text(const cluster_status& s, bool color) {
+    std::string text = "cluster: " + detail::painted(std::string{to_string(s.verdict)}, color) + ", " +
                        std::to_string(s.nodes.size()) + " node(s)";
     if (s.cluster_ids.size() == 1) {
         text += ", cluster id " + s.cluster_ids.begin()->first;
@@ -71,7 +75,7 @@ std::string to_text(const cluster_status& s) {
                              ? "-"
                              : std::to_string(n.peers_up) + "/" + std::to_string(s.nodes.size() - 1)});
     }
-    text += table(nodes);
+    text += table(nodes, color, 1, 1);
     if (s.nodes.size() > 1) {
         text += "\nlinks (what each row's node reports about each column's node):\n";
         std::vector<std::vector<std::string>> matrix{{""}};
@@ -85,7 +89,7 @@ std::string to_text(const cluster_status& s) {
             }
             matrix.push_back(std::move(row));
         }
-        text += table(matrix);
+        text += table(matrix, color, 1, s.nodes.size());
     }
     if (s.cluster_ids.size() > 1) {
         text += "\ncluster ids:\n";

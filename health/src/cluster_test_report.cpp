@@ -2,6 +2,8 @@
 // emqxctl.cluster-test/1); pure, see cluster_test.hpp.
 #include <emqx/health/cluster_test.hpp>
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -106,7 +108,7 @@ namespace {
 
 /// One matrix: rows publish (or set), columns subscribe (or read).
 std::string matrix(const cluster_test_report& report, pair_check check, int qos,
-                   const std::string& title) {
+                   const std::string& title, bool color) {
     std::size_t width = 8;
     for (const auto& id : report.node_ids) {
         width = std::max(width, id.size() + 2);
@@ -120,7 +122,7 @@ std::string matrix(const cluster_test_report& report, pair_check check, int qos,
         text += padded(pub, width);
         for (const auto& sub : report.node_ids) {
             const auto* r = find(report, check, pub, sub, qos);
-            text += padded(r != nullptr ? cell(*r) : "-", 18);
+            text += detail::painted(r != nullptr ? cell(*r) : "-", color, 18);
         }
         text += "\n";
     }
@@ -146,19 +148,20 @@ std::string_view check_name(pair_check check) {
 
 } // namespace
 
-std::string to_text(const cluster_test_report& report) {
+std::string to_text(const cluster_test_report& report, bool color) {
     std::string text;
     for (const int qos : report.qos) {
         text += matrix(report, pair_check::delivery, qos,
                        "QoS " + std::to_string(qos) + " (rows publish, columns subscribe; " +
-                           std::to_string(report.count) + " messages each, median latency)");
+                           std::to_string(report.count) + " messages each, median latency)",
+                       color);
     }
     const bool any_retained = std::any_of(report.results.begin(), report.results.end(), [](const pair_result& r) {
         return r.check == pair_check::retained;
     });
     if (any_retained) {
         text += matrix(report, pair_check::retained, 1,
-                       "retained (rows set a retained message, columns subscribe afterwards)");
+                       "retained (rows set a retained message, columns subscribe afterwards)", color);
     }
     bool shared_header = false;
     for (const auto& r : report.results) {
@@ -170,9 +173,11 @@ std::string to_text(const cluster_test_report& report) {
             shared_header = true;
         }
         text += "  from " + padded(r.publisher, 8) +
-                (r.outcome == pair_outcome::pass ? "ok " : "FAILED ") + std::to_string(r.received) +
-                " of " + std::to_string(r.sent) + " once, over " + std::to_string(r.members_reached) +
-                " node(s)\n";
+                detail::painted((r.outcome == pair_outcome::pass ? "ok " : "FAILED ") +
+                                    std::to_string(r.received) + " of " + std::to_string(r.sent) +
+                                    " once, over " + std::to_string(r.members_reached) + " node(s)",
+                                color) +
+                "\n";
     }
     if (shared_header) {
         text += "\n";
@@ -185,9 +190,11 @@ std::string to_text(const cluster_test_report& report) {
     }
     const auto passed = std::count_if(report.results.begin(), report.results.end(),
                                       [](const pair_result& r) { return r.outcome == pair_outcome::pass; });
-    text += (report.verdict == cluster_verdict::ok ? "SUCCESS: " : "FAILURE: ") +
-            std::to_string(passed) + " of " + std::to_string(report.results.size()) +
-            " checks passed\n";
+    text += detail::painted((report.verdict == cluster_verdict::ok ? "SUCCESS: " : "FAILURE: ") +
+                                std::to_string(passed) + " of " +
+                                std::to_string(report.results.size()) + " checks passed",
+                            color) +
+            "\n";
     if (report.verdict != cluster_verdict::ok) {
         text += "hint: `emqxctl cluster status` shows which links and routes are missing\n";
     }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace emqx::health::detail {
 
@@ -38,6 +39,43 @@ inline std::string format_number(double value) {
     char text[32];
     std::snprintf(text, sizeof text, "%.6g", value);
     return text;
+}
+
+/// The ANSI colour of a state word the cluster commands print (green for good, yellow for on
+/// the way, red for bad, magenta for unknown); nullptr for any other word.
+inline const char* colour_of_word(std::string_view word) {
+    for (std::string_view good : {"ok", "up", "OK", "SUCCESS"}) {
+        if (word == good) {
+            return "\033[32m";
+        }
+    }
+    for (std::string_view pending : {"connecting", "not", "WARNING"}) {
+        if (word == pending) {
+            return "\033[33m";
+        }
+    }
+    for (std::string_view bad : {"FAIL", "FAILED", "FAILURE", "CRITICAL", "down", "refused",
+                                 "unreachable", "UNREACHABLE"}) {
+        if (word == bad) {
+            return "\033[31m";
+        }
+    }
+    return word == "UNKNOWN" || word == "?" ? "\033[35m" : nullptr;
+}
+
+/// `text` coloured as colour_of_word says of its first word, when `color`; padded with
+/// spaces to `width` columns of visible text (the escape codes take no column).
+inline std::string painted(const std::string& text, bool color, std::size_t width = 0) {
+    const std::string pad(width > text.size() ? width - text.size() : 0, ' ');
+    std::string_view word = std::string_view{text}.substr(0, text.find(' '));
+    if (word.ends_with(':')) {
+        word.remove_suffix(1);
+    }
+    const char* colour = color ? colour_of_word(word) : nullptr;
+    if (colour == nullptr) {
+        return text + pad;
+    }
+    return colour + text + "\033[0m" + pad;
 }
 
 } // namespace emqx::health::detail

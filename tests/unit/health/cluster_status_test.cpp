@@ -161,4 +161,19 @@ TEST_SUITE("health::cluster_status") {
         CHECK(text.find("node2  up     self") != std::string::npos);
         CHECK(text.find("node1 does not see node2") != std::string::npos);
     }
+
+    TEST_CASE("with colour, state words are coloured and the columns stay aligned") {
+        const auto status = judge_cluster({answer(1, {{2, "down"}}), answer(2, {{1, "up"}})});
+        const auto text = to_text(status, true);
+        CHECK(text.find("cluster: \033[31mCRITICAL\033[0m, 2 node(s)") == 0);
+        CHECK(text.find("node1  self   \033[31mdown\033[0m") != std::string::npos);
+        CHECK(text.find("node2  \033[32mup\033[0m     self") != std::string::npos);
+        // Without the escape codes it is the plain text, column for column.
+        std::string stripped = text;
+        for (auto at = stripped.find('\033'); at != std::string::npos; at = stripped.find('\033')) {
+            stripped.erase(at, stripped.find('m', at) - at + 1);
+        }
+        CHECK(stripped == to_text(status));
+        CHECK(to_text(status, false).find('\033') == std::string::npos);
+    }
 }

@@ -72,6 +72,11 @@ TEST_SUITE("health::cluster_test") {
         CHECK(text.find("FAIL lost 2") != std::string::npos);
         CHECK(text.find("FAILURE: 3 of 4 checks passed") != std::string::npos);
         CHECK(text.find("QoS 1 node2 -> node1: 2 of 5 messages not received") != std::string::npos);
+        CHECK(text.find('\033') == std::string::npos);
+        const auto coloured = to_text(report, true);
+        CHECK(coloured.find("\033[31mFAIL lost 2\033[0m") != std::string::npos);
+        CHECK(coloured.find("\033[32mok 0.0ms\033[0m") != std::string::npos);
+        CHECK(coloured.find("\033[31mFAILURE: 3 of 4 checks passed\033[0m") != std::string::npos);
         const auto doc = to_json(report);
         CHECK(doc["schema"] == "emqxctl.cluster-test/1");
         CHECK(doc["success"] == false);

@@ -83,8 +83,9 @@ struct cluster_status {
 /// node reachable is UNKNOWN.
 [[nodiscard]] cluster_status judge_cluster(const std::vector<node_answer>& answers);
 
-/// The text for people: nodes table, link matrix, cluster ids, problems.
-[[nodiscard]] std::string to_text(const cluster_status& status);
+/// The text for people: nodes table, link matrix, cluster ids, problems; state words in ANSI
+/// colour when `color`.
+[[nodiscard]] std::string to_text(const cluster_status& status, bool color = false);
 
 /// The JSON document, schema "emqxctl.cluster-status/1".
 [[nodiscard]] nlohmann::json to_json(const cluster_status& status);

@@ -89,8 +89,9 @@ struct cluster_test_report {
 /// group from every node: the cells of one round concurrently, the rounds in turn.
 [[nodiscard]] cluster_test_report run_cluster_test(const cluster_test_options& options);
 
-/// Text: one matrix per QoS (rows publish, columns subscribe), failures, SUCCESS or FAILURE.
-[[nodiscard]] std::string to_text(const cluster_test_report& report);
+/// Text: one matrix per QoS (rows publish, columns subscribe), failures, SUCCESS or FAILURE;
+/// state words in ANSI colour when `color`.
+[[nodiscard]] std::string to_text(const cluster_test_report& report, bool color = false);
 
 /// JSON, schema "emqxctl.cluster-test/1".
 [[nodiscard]] nlohmann::json to_json(const cluster_test_report& report);
