@@ -2,9 +2,13 @@
 // MQTT events the findings are made from.
 #include <emqx/diag/analyze.hpp>
 
+#include "count_table.hpp"
+
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
+#include <cstring>
 
 namespace emqx::diag {
 
@@ -24,26 +28,52 @@ bool contains_any(std::string_view text, std::initializer_list<std::string_view>
 }
 
 // "10.0.0.7:51234" -> "10.0.0.7", "[::1]:1883" -> "::1"; anything else unchanged.
-std::string address_only(std::string_view peer) {
+std::string_view address_only(std::string_view peer) {
     if (!peer.empty() && peer.front() == '[') {
         const auto close = peer.find(']');
-        return std::string{peer.substr(1, close == std::string_view::npos ? peer.size() - 1 : close - 1)};
+        return peer.substr(1, close == std::string_view::npos ? peer.size() - 1 : close - 1);
     }
     const auto colon = peer.rfind(':');
     if (colon != std::string_view::npos && peer.find(':') == colon) {
-        return std::string{peer.substr(0, colon)};
+        return peer.substr(0, colon);
     }
-    return std::string{peer};
+    return peer;
 }
 
 // The peer a cluster event is about: its node id, else its address.
-std::string cluster_peer(const log_record& r) {
+std::string cluster_peer(const log_view& r, std::string& scratch) {
     for (const char* key : {"node", "peer", "addr", "address"}) {
-        if (!r.field(key).empty()) {
-            return std::string{r.field(key)};
+        if (const auto value = r.field(key, scratch); !value.empty()) {
+            return std::string{value};
         }
     }
     return "?";
+}
+
+// What an mqtt line is for the findings, and what a cluster line about a peer link is.
+enum mqtt_event : std::uint8_t { mqtt_none, mqtt_connected, mqtt_taken_over, mqtt_protocol_error,
+                                 mqtt_disconnect };
+enum link_event : std::uint8_t { link_none, link_other, link_down, link_up };
+
+char ascii_lower(char ch) noexcept {
+    return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + ('a' - 'A')) : ch;
+}
+
+// `word` (lower case) in `text`, ignoring the case of `text`.
+bool contains_lower(std::string_view text, std::string_view word) noexcept {
+    if (word.size() > text.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
+        std::size_t n = 0;
+        while (n < word.size() && ascii_lower(text[i + n]) == word[n]) {
+            ++n;
+        }
+        if (n == word.size()) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool is_word_char(char ch) noexcept {
@@ -160,97 +190,263 @@ std::optional<std::int64_t> parse_time_bound(std::string_view text, std::int64_t
     return parse_timestamp(text);
 }
 
-analyzer::analyzer(analyze_options options) : options_(std::move(options)) {}
+struct analyzer::counters {
+    count_table flapping;
+    count_table takeovers;
+    count_table disconnect_reasons;
+    count_table protocol_errors;
+    count_table auth_by_username;
+    count_table auth_by_peer;
 
-void analyzer::add(const log_record& r) {
+    // A count is added a few lines late: its slot is prefetched now and read after the next
+    // lines are parsed, instead of the parser waiting for memory on every connect.
+    struct pending_add {
+        count_table* table = nullptr;
+        std::uint64_t hash = 0;
+        std::uint64_t line = 0;
+        std::string key;
+    };
+    static constexpr std::size_t ring_size = 32; // a power of two, above delay * adds per line
+    static constexpr std::uint64_t delay = 4;    // lines
+    std::array<pending_add, ring_size> pending{};
+    std::size_t head = 0; // oldest pending
+    std::size_t tail = 0; // next free
+    std::uint64_t line = 0;
+
+    void apply_oldest() {
+        auto& p = pending[head++ % ring_size];
+        p.table->add(p.key, p.hash);
+    }
+
+    void bump(count_table& table, std::string_view key) {
+        if (tail - head == ring_size) {
+            apply_oldest();
+        }
+        auto& p = pending[tail++ % ring_size];
+        p.table = &table;
+        p.hash = short_hash(key);
+        p.line = line;
+        p.key.assign(key);
+        table.prefetch(p.hash);
+    }
+
+    /// Called once per line: applies the adds made `delay` lines ago.
+    void next_line() {
+        ++line;
+        while (head != tail && pending[head % ring_size].line + delay <= line) {
+            apply_oldest();
+        }
+    }
+
+    void flush() {
+        while (head != tail) {
+            apply_oldest();
+        }
+    }
+};
+
+std::size_t analyzer::string_hash::operator()(std::string_view text) const noexcept {
+    return static_cast<std::size_t>(short_hash(text));
+}
+
+analyzer::analyzer(analyze_options options)
+    : options_(std::move(options)), counters_(std::make_unique<counters>()) {}
+
+analyzer::~analyzer() = default;
+
+void analyzer::add(const log_record& record) {
+    record_view_.assign(record);
+    add(record_view_);
+}
+
+namespace {
+
+// Hashes the length and the first and last eight bytes only: the few distinct messages differ
+// there, and equal hashes are compared in full anyway.
+std::uint64_t edge_hash(std::string_view text) noexcept {
+    if (text.size() <= 16) {
+        return short_hash(text);
+    }
+    std::array<char, 16> edges{};
+    std::memcpy(edges.data(), text.data(), 8);
+    std::memcpy(edges.data() + 8, text.data() + text.size() - 8, 8);
+    return short_hash({edges.data(), edges.size()}) ^ text.size();
+}
+
+std::uint64_t message_hash(std::string_view component, std::string_view message) noexcept {
+    return edge_hash(message) ^ (edge_hash(component) * 0x9e3779b97f4a7c15ULL);
+}
+
+} // namespace
+
+analyzer::message_entry& analyzer::entry_for(const log_view& r) {
+    const std::uint64_t hash = message_hash(r.component, r.message);
+    std::size_t mask = index_.size() - 1;
+    std::size_t slot = static_cast<std::size_t>(hash) & mask;
+    for (; !index_.empty() && index_[slot] != nullptr; slot = (slot + 1) & mask) {
+        const auto& stats = index_[slot]->stats;
+        if (stats.message == r.message && stats.component == r.component) {
+            return *index_[slot];
+        }
+    }
+    if ((messages_.size() + 1) * 2 > index_.size()) {
+        index_.assign(index_.empty() ? 64 : index_.size() * 2, nullptr);
+        mask = index_.size() - 1;
+        for (auto& entry : messages_) {
+            std::size_t i = static_cast<std::size_t>(message_hash(entry.stats.component, entry.stats.message)) & mask;
+            while (index_[i] != nullptr) {
+                i = (i + 1) & mask;
+            }
+            index_[i] = &entry;
+        }
+        slot = static_cast<std::size_t>(hash) & mask;
+        while (index_[slot] != nullptr) {
+            slot = (slot + 1) & mask;
+        }
+    }
+    message_entry& e = messages_.emplace_back();
+    index_[slot] = &e;
+    e.stats.component = r.component;
+    e.stats.message = r.message;
+    e.stats.first_ms = r.unix_ms;
+    auto counter = components_.find(r.component);
+    if (counter == components_.end()) {
+        counter = components_.emplace(std::string{r.component}, 0).first;
+    }
+    e.component_count = &counter->second;
+    const std::string text = lower(r.message);
+    e.error_word = text.find("panic") != std::string::npos;
+    e.connection = text.find("connect") != std::string::npos;
+    e.auth = r.component == "auth" || text.find("auth") != std::string::npos;
+    e.cluster = r.component == "cluster" || contains_any(text, {"cluster", "join", "peer"});
+    e.performance = contains_any(text, {"timeout", "slow", "lag"});
+    e.auth_failure = r.component == "auth" && contains_any(text, {"fail", "denied", "refused"});
+    if (r.component == "mqtt") {
+        if (text == "client connected") {
+            e.mqtt = mqtt_connected;
+        } else if (text.find("taken over") != std::string::npos) {
+            e.mqtt = mqtt_taken_over;
+        } else if (text.find("protocol error") != std::string::npos) {
+            e.mqtt = mqtt_protocol_error;
+        } else if (contains_any(text, {"disconnect", "closing", "refused"})) {
+            e.mqtt = mqtt_disconnect;
+            e.disconnect_key = text.find("keep alive") != std::string::npos   ? "keep_alive_timeout"
+                               : text.find("no connect") != std::string::npos ? "connect_timeout"
+                               : text == "client disconnected"                ? "normal"
+                                                                              : normalize_message(text);
+        }
+    }
+    if (r.component == "cluster" && text.find("peer") != std::string::npos) {
+        e.link = contains_any(text, {"disconnect", "down", "lost", "closed", "failed", "refused"})
+                     ? link_down
+                 : contains_any(text, {"connected", " up", "joined", "established"}) ? link_up
+                                                                                     : link_other;
+    }
+    return e;
+}
+
+void analyzer::add(const log_view& r) {
+    counters_->next_line();
     if ((options_.since_ms && r.unix_ms < *options_.since_ms) ||
         (options_.until_ms && r.unix_ms >= *options_.until_ms) ||
-        (!options_.nodes.empty() && options_.nodes.count(r.node) == 0)) {
+        (!options_.nodes.empty() && options_.nodes.count(std::string{r.node}) == 0)) {
         return;
     }
     auto& res = result_;
     ++res.records;
     ++res.levels[static_cast<std::size_t>(r.level)];
-    ++res.components[r.component];
-    res.nodes.insert(r.node);
+    if (r.node != last_node_ || res.nodes.empty()) {
+        res.nodes.emplace(r.node);
+        last_node_.assign(r.node);
+    }
     res.first_ms = std::min(res.first_ms.value_or(r.unix_ms), r.unix_ms);
     res.last_ms = std::max(res.last_ms.value_or(r.unix_ms), r.unix_ms);
 
-    const std::string text = lower(r.message);
-    const bool is_error = r.level >= log_level::error || text.find("panic") != std::string::npos;
-    if (is_error) {
-        ++res.categories.errors;
-        ++res.errors_per_minute[r.unix_ms - r.unix_ms % 60'000];
-        res.latest_errors.push_back(r);
-        if (res.latest_errors.size() > options_.latest_errors) {
-            res.latest_errors.erase(res.latest_errors.begin());
-        }
+    message_entry& e = entry_for(r);
+    ++*e.component_count;
+    if (r.level >= log_level::error || e.error_word) {
+        add_error(r);
     }
-    res.categories.connections += text.find("connect") != std::string::npos ? 1U : 0U;
-    res.categories.auth += r.component == "auth" || text.find("auth") != std::string::npos ? 1U : 0U;
-    res.categories.cluster +=
-        r.component == "cluster" || contains_any(text, {"cluster", "join", "peer"}) ? 1U : 0U;
-    res.categories.performance +=
-        contains_any(text, {"timeout", "slow", "lag"}) ||
-                contains_any(lower(r.field("reason")), {"timeout", "slow", "lag"})
-            ? 1U
-            : 0U;
+    res.categories.connections += e.connection ? 1U : 0U;
+    res.categories.auth += e.auth ? 1U : 0U;
+    res.categories.cluster += e.cluster ? 1U : 0U;
+    if (e.performance) {
+        ++res.categories.performance;
+    } else if (const auto reason = r.field("reason", scratch_); !reason.empty()) {
+        res.categories.performance += contains_lower(reason, "timeout") || contains_lower(reason, "slow") ||
+                                              contains_lower(reason, "lag")
+                                          ? 1U
+                                          : 0U;
+    }
 
-    std::string key;
-    key.reserve(r.component.size() + 1 + r.message.size());
-    key.append(r.component).append(1, '\t').append(r.message);
-    auto& m = messages_[key];
-    if (m.count == 0) {
-        m.component = r.component;
-        m.message = r.message;
-        m.first_ms = r.unix_ms;
-    }
+    auto& m = e.stats;
     ++m.count;
     m.level = std::max(m.level, r.level);
     m.first_ms = std::min(m.first_ms, r.unix_ms);
     m.last_ms = std::max(m.last_ms, r.unix_ms);
-    if (m.nodes.size() < 64) {
-        m.nodes.insert(r.node);
+    if (r.node != e.last_node || m.count == 1) {
+        if (m.nodes.size() < 64) {
+            m.nodes.emplace(r.node);
+        }
+        e.last_node.assign(r.node);
     }
-    add_mqtt(r, text);
+    add_mqtt(r, e);
 }
 
-void analyzer::add_mqtt(const log_record& r, const std::string& text) {
+void analyzer::add_error(const log_view& r) {
     auto& res = result_;
-    if (const auto id = r.field("cluster_id"); !id.empty()) {
-        res.cluster_ids.insert(std::string{id});
+    ++res.categories.errors;
+    const std::int64_t minute = r.unix_ms - r.unix_ms % 60'000;
+    if (minute != minute_ || minute_count_ == nullptr) {
+        minute_ = minute;
+        minute_count_ = &res.errors_per_minute[minute];
     }
-    if (r.component == "auth" && contains_any(text, {"fail", "denied", "refused"})) {
-        ++res.auth_failures_by_username[std::string{r.field("username").empty() ? "-" : r.field("username")}];
-        ++res.auth_failures_by_peer[address_only(r.field("peer").empty() ? "-" : r.field("peer"))];
-    }
-    if (r.component == "mqtt") {
-        if (text == "client connected") {
-            ++res.flapping_clients[std::string{r.field("client_id")}];
-        } else if (text.find("taken over") != std::string::npos) {
-            ++res.takeovers[std::string{r.field("client_id")}];
-            ++res.disconnect_reasons["session_taken_over"];
-        } else if (text.find("protocol error") != std::string::npos) {
-            const auto reason = r.field("reason");
-            ++res.protocol_errors[std::string{reason.empty() ? "unknown" : reason}];
-            ++res.disconnect_reasons[std::string{reason.empty() ? "protocol_error" : reason}];
-        } else if (contains_any(text, {"disconnect", "closing", "refused"})) {
-            const auto reason = r.field("reason");
-            std::string key = !reason.empty()                       ? std::string{reason}
-                              : text.find("keep alive") != std::string::npos ? "keep_alive_timeout"
-                              : text.find("no connect") != std::string::npos ? "connect_timeout"
-                              : text == "client disconnected"              ? "normal"
-                                                                           : normalize_message(text);
-            ++res.disconnect_reasons[key];
+    ++*minute_count_;
+    const std::size_t keep = options_.latest_errors;
+    if (keep > 0) {
+        if (latest_.size() < keep) {
+            latest_.emplace_back();
         }
+        r.copy_to(latest_[static_cast<std::size_t>(errors_seen_ % keep)]);
     }
-    if (r.component == "cluster" && text.find("peer") != std::string::npos) {
-        auto& link = res.cluster_links[cluster_peer(r)];
-        if (contains_any(text, {"disconnect", "down", "lost", "closed", "failed", "refused"})) {
-            ++link.first;
-        } else if (contains_any(text, {"connected", " up", "joined", "established"})) {
-            ++link.second;
-        }
+    ++errors_seen_;
+}
+
+void analyzer::add_mqtt(const log_view& r, const message_entry& e) {
+    auto& res = result_;
+    if (const auto id = r.field("cluster_id", scratch_); !id.empty() && (id != last_cluster_id_ || res.cluster_ids.empty())) {
+        res.cluster_ids.emplace(id);
+        last_cluster_id_.assign(id);
+    }
+    if (e.auth_failure) {
+        const auto username = r.field("username", scratch_);
+        counters_->bump(counters_->auth_by_username, username.empty() ? "-" : username);
+        const auto peer = r.field("peer", scratch_);
+        counters_->bump(counters_->auth_by_peer, address_only(peer.empty() ? "-" : peer));
+    }
+    switch (e.mqtt) {
+    case mqtt_connected: counters_->bump(counters_->flapping, r.field("client_id", scratch_)); break;
+    case mqtt_taken_over:
+        counters_->bump(counters_->takeovers, r.field("client_id", scratch_));
+        counters_->bump(counters_->disconnect_reasons, "session_taken_over");
+        break;
+    case mqtt_protocol_error: {
+        const auto reason = r.field("reason", scratch_);
+        counters_->bump(counters_->protocol_errors, reason.empty() ? "unknown" : reason);
+        counters_->bump(counters_->disconnect_reasons, reason.empty() ? "protocol_error" : reason);
+        break;
+    }
+    case mqtt_disconnect: {
+        const auto reason = r.field("reason", scratch_);
+        counters_->bump(counters_->disconnect_reasons, reason.empty() ? std::string_view{e.disconnect_key} : reason);
+        break;
+    }
+    default: break;
+    }
+    if (e.link != link_none) {
+        auto& link = res.cluster_links[cluster_peer(r, scratch_)];
+        link.first += e.link == link_down ? 1U : 0U;
+        link.second += e.link == link_up ? 1U : 0U;
     }
 }
 
@@ -262,8 +458,24 @@ analysis analyzer::finish(std::vector<file_stats> files, std::vector<bad_line> b
     for (const auto& f : res.files) {
         res.unparsable += f.unparsable;
     }
+    counters_->flush();
+    res.components = {components_.begin(), components_.end()};
+    // Only the clients at the threshold are reported: the others are not worth a map entry.
+    res.flapping_clients = counters_->flapping.ordered(options_.flap_threshold);
+    res.takeovers = counters_->takeovers.ordered();
+    res.disconnect_reasons = counters_->disconnect_reasons.ordered();
+    res.protocol_errors = counters_->protocol_errors.ordered();
+    res.auth_failures_by_username = counters_->auth_by_username.ordered();
+    res.auth_failures_by_peer = counters_->auth_by_peer.ordered();
+    const std::size_t oldest = latest_.size() < options_.latest_errors
+                                   ? 0
+                                   : static_cast<std::size_t>(errors_seen_ % latest_.size());
+    for (std::size_t i = 0; i < latest_.size(); ++i) {
+        res.latest_errors.push_back(std::move(latest_[(oldest + i) % latest_.size()]));
+    }
     std::map<std::string, message_stats> grouped; // by component and normalised message
-    for (auto& [key, stats] : messages_) {
+    for (auto& entry : messages_) {
+        auto& stats = entry.stats;
         stats.message = normalize_message(stats.message);
         auto& g = grouped[stats.component + '\t' + stats.message];
         if (g.count == 0) {
@@ -277,6 +489,14 @@ analysis analyzer::finish(std::vector<file_stats> files, std::vector<bad_line> b
         g.nodes.merge(stats.nodes);
     }
     messages_.clear();
+    index_.clear();
+    components_.clear();
+    counters_ = std::make_unique<counters>();
+    latest_.clear();
+    errors_seen_ = 0;
+    minute_count_ = nullptr;
+    last_node_.clear();
+    last_cluster_id_.clear();
     for (auto& [key, stats] : grouped) {
         res.top_messages.push_back(std::move(stats));
     }
@@ -286,16 +506,14 @@ analysis analyzer::finish(std::vector<file_stats> files, std::vector<bad_line> b
     if (res.top_messages.size() > options_.top) {
         res.top_messages.resize(options_.top);
     }
-    std::erase_if(res.flapping_clients,
-                  [this](const auto& entry) { return entry.second < options_.flap_threshold; });
     add_findings(res);
     return res;
 }
 
 analysis analyze_files(const std::vector<std::string>& paths, const analyze_options& options) {
-    merged_logs logs{expand_log_paths(paths)};
+    merged_views logs{expand_log_paths(paths)};
     analyzer a{options};
-    while (auto record = logs.next()) {
+    while (const log_view* record = logs.next()) {
         a.add(*record);
     }
     return a.finish(logs.stats(), logs.bad_lines());

@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace emqx::diag {
@@ -44,29 +46,106 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+// "YYYY-MM-DDTHH:MM" (text has at least 20 bytes) as milliseconds since the epoch.
+std::optional<std::int64_t> minute_ms(std::string_view text) noexcept {
+    if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':') {
+        return std::nullopt;
+    }
+    const auto year = digits(text, 0, 4);
+    const auto month = digits(text, 5, 2);
+    const auto day = digits(text, 8, 2);
+    const auto hour = digits(text, 11, 2);
+    const auto minute = digits(text, 14, 2);
+    if (!year || !month || !day || !hour || !minute || *month < 1 || *month > 12 || *day < 1 ||
+        *day > 31 || *hour > 23 || *minute > 59) {
+        return std::nullopt;
+    }
+    const std::int64_t days = days_from_civil(*year, static_cast<unsigned>(*month),
+                                              static_cast<unsigned>(*day));
+    return ((days * 24 + *hour) * 60 + *minute) * 60000;
+}
+
+// parse_timestamp, remembering the minute in `cache` so that the next line of the same
+// minute only parses ":SS.fffZ".
+std::optional<std::int64_t> parse_timestamp_cached(std::string_view text,
+                                                   log_view::minute_cache& cache) noexcept {
+    if (text.size() < 20 || text[16] != ':') {
+        return std::nullopt;
+    }
+    std::int64_t base = cache.unix_ms;
+    if (!cache.valid || std::memcmp(text.data(), cache.text.data(), cache.text.size()) != 0) {
+        const auto minute = minute_ms(text);
+        if (!minute) {
+            return std::nullopt;
+        }
+        base = *minute;
+        std::memcpy(cache.text.data(), text.data(), cache.text.size());
+        cache.unix_ms = base;
+        cache.valid = true;
+    }
+    const auto second = digits(text, 17, 2);
+    if (!second || *second > 60) {
+        return std::nullopt;
+    }
+    std::size_t pos = 19;
+    int millis = 0;
+    if (text[pos] == '.') {
+        ++pos;
+        int scale = 100;
+        const std::size_t start = pos;
+        while (pos < text.size() && is_digit(text[pos])) {
+            millis += scale * (text[pos] - '0');
+            scale /= 10;
+            ++pos;
+        }
+        if (pos == start) {
+            return std::nullopt;
+        }
+    }
+    const std::string_view zone = text.substr(pos);
+    if (zone != "Z" && zone != "+00:00") {
+        return std::nullopt;
+    }
+    return base + std::int64_t{*second} * 1000 + millis;
+}
+
 // The broker escapes every control byte, so a raw one means the line is not the broker's.
+// Eight bytes at a time: a word with no byte below 0x20 and none equal to 0x7F is clean.
 bool has_binary(std::string_view line) noexcept {
-    for (const char ch : line) {
-        const auto byte = static_cast<unsigned char>(ch);
-        if ((byte < 0x20 && ch != '\t') || byte == 0x7F) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= line.size(); i += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, line.data() + i, 8);
+        const std::uint64_t below_space = (word - ones * 0x20) & ~word & highs;
+        const std::uint64_t del = word ^ (ones * 0x7F);
+        const std::uint64_t is_del = (del - ones) & ~del & highs;
+        if ((below_space | is_del) != 0) {
+            break; // a tab, or a real control byte: decide byte by byte from here
+        }
+    }
+    for (; i < line.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(line[i]);
+        if ((byte < 0x20 && byte != '\t') || byte == 0x7F) {
             return true;
         }
     }
     return false;
 }
 
-bool is_key_char(char ch) noexcept {
-    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '.' ||
-           ch == '-';
-}
-
-// Length of "key" when `text` starts with `key=`, else 0.
-std::size_t key_length(std::string_view text) noexcept {
-    std::size_t n = 0;
-    while (n < text.size() && is_key_char(text[n])) {
-        ++n;
+constexpr std::array<bool, 256> key_chars = [] {
+    std::array<bool, 256> table{};
+    for (int ch = 0; ch < 256; ++ch) {
+        table[static_cast<std::size_t>(ch)] = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+                                              (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '.' ||
+                                              ch == '-';
     }
-    return n > 0 && n < text.size() && text[n] == '=' ? n : 0;
+    return table;
+}();
+
+bool is_key_char(char ch) noexcept {
+    return key_chars[static_cast<unsigned char>(ch)];
 }
 
 int hex_value(char ch) noexcept {
@@ -77,14 +156,11 @@ int hex_value(char ch) noexcept {
     return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
 }
 
-// Reads a quoted value starting after the opening quote; returns the position after the
-// closing quote, or npos when the quote never closes.
-std::size_t read_quoted(std::string_view text, std::size_t pos, std::string& out) {
+// Decodes the text between a value's quotes (\n, \xHH, and \c for any other c).
+void decode_quoted(std::string_view text, std::string& out) {
+    std::size_t pos = 0;
     while (pos < text.size()) {
         const char ch = text[pos];
-        if (ch == '"') {
-            return pos + 1;
-        }
         if (ch == '\\' && pos + 1 < text.size()) {
             const char next = text[pos + 1];
             if (next == 'n') {
@@ -103,7 +179,49 @@ std::size_t read_quoted(std::string_view text, std::size_t pos, std::string& out
         out += ch;
         ++pos;
     }
-    return std::string_view::npos;
+}
+
+// The first byte at or after `pos` equal to `a` or `b`, else text.size(); eight bytes a step
+// (a word's lowest zero byte after xor is exact, which is all that is used).
+std::size_t find_either(std::string_view text, std::size_t pos, char a, char b) noexcept {
+    if constexpr (std::endian::native == std::endian::little) {
+        constexpr std::uint64_t ones = 0x0101010101010101ULL;
+        constexpr std::uint64_t highs = 0x8080808080808080ULL;
+        const std::uint64_t fill_a = ones * static_cast<unsigned char>(a);
+        const std::uint64_t fill_b = ones * static_cast<unsigned char>(b);
+        for (; pos + 8 <= text.size(); pos += 8) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, text.data() + pos, 8);
+            const std::uint64_t xa = word ^ fill_a;
+            const std::uint64_t xb = word ^ fill_b;
+            const std::uint64_t hit = ((xa - ones) & ~xa & highs) | ((xb - ones) & ~xb & highs);
+            if (hit != 0) {
+                return pos + static_cast<std::size_t>(std::countr_zero(hit) / 8);
+            }
+        }
+    }
+    for (; pos < text.size(); ++pos) {
+        if (text[pos] == a || text[pos] == b) {
+            return pos;
+        }
+    }
+    return text.size();
+}
+
+// The closing quote of a value whose text starts at `pos` (after the opening quote), or npos;
+// `escaped` is set when a backslash is met. A backslash hides the byte after it.
+std::size_t closing_quote(std::string_view text, std::size_t pos, bool& escaped) noexcept {
+    for (;;) {
+        pos = find_either(text, pos, '"', '\\');
+        if (pos >= text.size()) {
+            return std::string_view::npos;
+        }
+        if (text[pos] == '"') {
+            return pos;
+        }
+        escaped = true;
+        pos += pos + 1 < text.size() ? std::size_t{2} : std::size_t{1};
+    }
 }
 
 std::string_view next_token(std::string_view text, std::size_t& pos) noexcept {
@@ -111,14 +229,13 @@ std::string_view next_token(std::string_view text, std::size_t& pos) noexcept {
         ++pos;
     }
     const std::size_t start = pos;
-    while (pos < text.size() && text[pos] != ' ') {
-        ++pos;
-    }
+    pos = find_either(text, pos, ' ', ' ');
     return text.substr(start, pos - start);
 }
 
-// The message (words up to the first key=value) and the fields after it.
-expected<bool, parse_failure> parse_tail(std::string_view text, log_record& record) {
+// The message (words up to the first key=value) and the fields after it. A bare word after
+// the fields is kept as a field with no value rather than lost.
+std::optional<parse_failure> parse_tail(std::string_view text, log_view& out) {
     std::size_t pos = 0;
     std::size_t message_end = 0;
     while (pos < text.size()) {
@@ -128,61 +245,65 @@ expected<bool, parse_failure> parse_tail(std::string_view text, log_record& reco
         if (pos >= text.size()) {
             break;
         }
-        const std::size_t key = key_length(text.substr(pos));
-        if (key == 0 && record.fields.empty()) {
-            while (pos < text.size() && text[pos] != ' ') {
-                ++pos;
+        // A field when the first ' ' or '=' is a '=' after one or more key characters.
+        const std::size_t stop = find_either(text, pos, ' ', '=');
+        bool is_field = stop < text.size() && text[stop] == '=' && stop > pos;
+        for (std::size_t i = pos; is_field && i < stop; ++i) {
+            is_field = is_key_char(text[i]);
+        }
+        if (!is_field) {
+            const std::size_t word = pos;
+            pos = stop < text.size() && text[stop] == '=' ? find_either(text, stop, ' ', ' ') : stop;
+            if (out.fields.empty()) {
+                message_end = pos;
+            } else {
+                out.fields.push_back({text.substr(word, pos - word), {}, false});
             }
-            message_end = pos;
             continue;
         }
-        if (key == 0) {
-            // A bare word after the fields: keep it rather than lose it.
-            const std::string_view word = next_token(text, pos);
-            record.fields.emplace_back(std::string{word}, std::string{});
-            continue;
-        }
-        std::string name{text.substr(pos, key)};
-        pos += key + 1;
-        std::string value;
+        // Locals rather than a field_view filled in place: a byte stored into the struct and
+        // then copied as a whole stalls the store forwarding on every field.
+        const std::string_view key = text.substr(pos, stop - pos);
+        std::string_view value;
+        bool escaped = false;
+        pos = stop + 1;
         if (pos < text.size() && text[pos] == '"') {
-            pos = read_quoted(text, pos + 1, value);
-            if (pos == std::string_view::npos) {
-                return unexpected{parse_failure::unterminated_quote};
+            const std::size_t close = closing_quote(text, pos + 1, escaped);
+            if (close == std::string_view::npos) {
+                return parse_failure::unterminated_quote;
             }
+            value = text.substr(pos + 1, close - pos - 1);
+            pos = close + 1;
         } else {
-            value = std::string{next_token(text, pos)};
+            value = next_token(text, pos);
         }
-        record.fields.emplace_back(std::move(name), std::move(value));
+        out.fields.push_back({key, value, escaped});
     }
-    record.message = std::string{text.substr(0, message_end)};
-    return true;
+    out.message = text.substr(0, message_end);
+    return std::nullopt;
 }
 
-expected<log_record, parse_failure> parse_text(std::string_view line) {
-    log_record record;
+std::optional<parse_failure> parse_text(std::string_view line, log_view& out) {
     std::size_t pos = 0;
-    const auto ts = parse_timestamp(next_token(line, pos));
+    const auto ts = parse_timestamp_cached(next_token(line, pos), out.minute);
     if (!ts) {
-        return unexpected{parse_failure::bad_timestamp};
+        return parse_failure::bad_timestamp;
     }
-    record.unix_ms = *ts;
+    out.unix_ms = *ts;
     const auto level = parse_level(next_token(line, pos));
     if (!level) {
-        return unexpected{parse_failure::bad_level};
+        return parse_failure::bad_level;
     }
-    record.level = *level;
-    record.component = std::string{next_token(line, pos)};
-    if (record.component.empty()) {
-        return unexpected{parse_failure::no_component};
+    out.level = *level;
+    out.component = next_token(line, pos);
+    if (out.component.empty()) {
+        return parse_failure::no_component;
     }
     while (pos < line.size() && line[pos] == ' ') {
         ++pos;
     }
-    if (auto tail = parse_tail(line.substr(pos), record); !tail) {
-        return unexpected{tail.error()};
-    }
-    return record;
+    out.fields.clear();
+    return parse_tail(line.substr(pos), out);
 }
 
 expected<log_record, parse_failure> parse_json(std::string_view line) {
@@ -219,6 +340,20 @@ expected<log_record, parse_failure> parse_json(std::string_view line) {
     return record;
 }
 
+// Out of line: JSON lines are rare, and inlined here they would make every text line pay for
+// a large stack frame.
+[[gnu::noinline]] std::optional<parse_failure> parse_json_view(std::string_view line, log_view& out) {
+    auto record = parse_json(line);
+    if (!record) {
+        return record.error();
+    }
+    out.json = std::move(record).value();
+    const std::string_view node = out.node;
+    out.assign(out.json);
+    out.node = node;
+    return std::nullopt;
+}
+
 } // namespace
 
 std::string_view level_name(log_level level) noexcept {
@@ -231,7 +366,8 @@ std::optional<log_level> parse_level(std::string_view name) noexcept {
     }
     std::array<char, 8> upper{};
     for (std::size_t i = 0; i < name.size(); ++i) {
-        upper[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[i])));
+        const char ch = name[i];
+        upper[i] = ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - ('a' - 'A')) : ch;
     }
     const std::string_view u{upper.data(), name.size()};
     if (u == "WARNING") {
@@ -262,60 +398,86 @@ std::string_view failure_name(parse_failure failure) noexcept {
     return names[static_cast<std::size_t>(failure)];
 }
 
-expected<log_record, parse_failure> parse_line(std::string_view line) {
+std::optional<parse_failure> parse_line_view(std::string_view line, log_view& out) {
     if (!line.empty() && line.back() == '\r') {
         line.remove_suffix(1);
     }
-    if (line.find_first_not_of(" \t") == std::string_view::npos) {
-        return unexpected{parse_failure::blank};
+    if (line.empty() || ((line.front() == ' ' || line.front() == '\t') &&
+                         line.find_first_not_of(" \t") == std::string_view::npos)) {
+        return parse_failure::blank;
     }
     if (has_binary(line)) {
-        return unexpected{parse_failure::binary};
+        return parse_failure::binary;
     }
-    if (line.front() == '{') {
-        return parse_json(line);
+    if (line.front() != '{') {
+        return parse_text(line, out);
     }
-    return parse_text(line);
+    return parse_json_view(line, out);
+}
+
+expected<log_record, parse_failure> parse_line(std::string_view line) {
+    log_view view;
+    if (const auto failure = parse_line_view(line, view)) {
+        return unexpected{*failure};
+    }
+    log_record record = view.to_record();
+    record.node.clear();
+    return record;
+}
+
+std::string_view log_view::field(std::string_view key, std::string& scratch) const {
+    for (const auto& f : fields) {
+        if (f.key == key) {
+            if (!f.escaped) {
+                return f.value;
+            }
+            scratch.clear();
+            decode_quoted(f.value, scratch);
+            return scratch;
+        }
+    }
+    return {};
+}
+
+void log_view::copy_to(log_record& out) const {
+    out.unix_ms = unix_ms;
+    out.level = level;
+    out.component.assign(component);
+    out.message.assign(message);
+    out.node.assign(node);
+    out.fields.resize(fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        out.fields[i].first.assign(fields[i].key);
+        out.fields[i].second.clear();
+        if (fields[i].escaped) {
+            decode_quoted(fields[i].value, out.fields[i].second);
+        } else {
+            out.fields[i].second.assign(fields[i].value);
+        }
+    }
+}
+
+log_record log_view::to_record() const {
+    log_record record;
+    copy_to(record);
+    return record;
+}
+
+void log_view::assign(const log_record& record) {
+    unix_ms = record.unix_ms;
+    level = record.level;
+    component = record.component;
+    message = record.message;
+    node = record.node;
+    fields.clear();
+    for (const auto& [key, value] : record.fields) {
+        fields.push_back({key, value, false});
+    }
 }
 
 std::optional<std::int64_t> parse_timestamp(std::string_view text) noexcept {
-    // YYYY-MM-DDTHH:MM:SS
-    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
-        text[13] != ':' || text[16] != ':') {
-        return std::nullopt;
-    }
-    const auto year = digits(text, 0, 4);
-    const auto month = digits(text, 5, 2);
-    const auto day = digits(text, 8, 2);
-    const auto hour = digits(text, 11, 2);
-    const auto minute = digits(text, 14, 2);
-    const auto second = digits(text, 17, 2);
-    if (!year || !month || !day || !hour || !minute || !second || *month < 1 || *month > 12 ||
-        *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60) {
-        return std::nullopt;
-    }
-    std::size_t pos = 19;
-    int millis = 0;
-    if (text[pos] == '.') {
-        ++pos;
-        int scale = 100;
-        const std::size_t start = pos;
-        while (pos < text.size() && is_digit(text[pos])) {
-            millis += scale * (text[pos] - '0');
-            scale /= 10;
-            ++pos;
-        }
-        if (pos == start) {
-            return std::nullopt;
-        }
-    }
-    const std::string_view zone = text.substr(pos);
-    if (zone != "Z" && zone != "+00:00") {
-        return std::nullopt;
-    }
-    const std::int64_t days = days_from_civil(*year, static_cast<unsigned>(*month),
-                                              static_cast<unsigned>(*day));
-    return ((days * 24 + *hour) * 60 + *minute) * 60000 + std::int64_t{*second} * 1000 + millis;
+    log_view::minute_cache cache;
+    return parse_timestamp_cached(text, cache);
 }
 
 std::string format_timestamp(std::int64_t unix_ms) {

@@ -22,12 +22,13 @@ expected<line_reader, std::string> line_reader::open(const fs::path& path) {
     gzbuffer(file, 128 * 1024);
     line_reader reader;
     reader.gz_ = file;
+    reader.lines_ = std::make_unique<line_splitter>();
     return reader;
 }
 
 line_reader::line_reader(line_reader&& other) noexcept
-    : gz_(std::exchange(other.gz_, nullptr)), buffer_(std::move(other.buffer_)),
-      start_(other.start_), eof_(other.eof_), error_(std::move(other.error_)) {}
+    : gz_(std::exchange(other.gz_, nullptr)), lines_(std::move(other.lines_)), eof_(other.eof_),
+      error_(std::move(other.error_)) {}
 
 line_reader& line_reader::operator=(line_reader&& other) noexcept {
     if (this != &other) {
@@ -35,8 +36,7 @@ line_reader& line_reader::operator=(line_reader&& other) noexcept {
             gzclose(static_cast<gzFile>(gz_));
         }
         gz_ = std::exchange(other.gz_, nullptr);
-        buffer_ = std::move(other.buffer_);
-        start_ = other.start_;
+        lines_ = std::move(other.lines_);
         eof_ = other.eof_;
         error_ = std::move(other.error_);
     }
@@ -50,42 +50,37 @@ line_reader::~line_reader() {
 }
 
 bool line_reader::next(std::string& line) {
-    constexpr std::size_t chunk = 64 * 1024;
+    std::string_view view;
+    if (!next(view)) {
+        return false;
+    }
+    line.assign(view);
+    return true;
+}
+
+bool line_reader::next(std::string_view& line) {
     for (;;) {
-        const auto newline = buffer_.find('\n', start_);
-        if (newline != std::string::npos) {
-            line.assign(buffer_, start_, newline - start_);
-            start_ = newline + 1;
+        if (lines_->next(line)) {
             return true;
         }
         if (eof_) {
-            if (start_ < buffer_.size()) {
-                line.assign(buffer_, start_);
-                start_ = buffer_.size();
-                return true;
-            }
             return false;
         }
-        buffer_.erase(0, start_);
-        start_ = 0;
-        const std::size_t old = buffer_.size();
-        buffer_.resize(old + chunk);
-        const int n = gzread(static_cast<gzFile>(gz_), buffer_.data() + old,
-                             static_cast<unsigned>(chunk));
-        if (n < 0) {
-            int code = 0;
-            error_ = gzerror(static_cast<gzFile>(gz_), &code);
-            buffer_.resize(old);
-            eof_ = true;
-        } else {
-            buffer_.resize(old + static_cast<std::size_t>(n));
-            eof_ = n == 0;
-            int code = Z_OK;
-            const char* message = gzerror(static_cast<gzFile>(gz_), &code);
-            if (eof_ && code != Z_OK) {
-                // A cut .gz ends without an error from gzread, only here (Z_BUF_ERROR).
-                error_ = message;
-            }
+        const auto room = lines_->space();
+        // zlib reads a plain file straight into `room` when the request is at least its buffer.
+        const int n = gzread(static_cast<gzFile>(gz_), room.data(),
+                             static_cast<unsigned>(std::min<std::size_t>(room.size(), 1U << 30)));
+        if (n > 0) {
+            lines_->commit(static_cast<std::size_t>(n));
+            continue;
+        }
+        eof_ = true;
+        lines_->finish();
+        int code = Z_OK;
+        const char* message = gzerror(static_cast<gzFile>(gz_), &code);
+        // A cut .gz ends without an error from gzread, only here (Z_BUF_ERROR).
+        if (n < 0 || code != Z_OK) {
+            error_ = message;
         }
     }
 }
@@ -126,12 +121,12 @@ std::string node_of_file(const fs::path& path) {
     return name.substr(0, name.find('.'));
 }
 
-struct merged_logs::source {
+struct merged_views::source {
     std::optional<line_reader> reader;
-    std::string line;
+    log_view head;
 };
 
-merged_logs::merged_logs(const std::vector<fs::path>& files) {
+merged_views::merged_views(const std::vector<fs::path>& files) {
     for (const auto& path : files) {
         auto s = std::make_unique<source>();
         file_stats stats;
@@ -145,61 +140,69 @@ merged_logs::merged_logs(const std::vector<fs::path>& files) {
         sources_.push_back(std::move(s));
         stats_.push_back(std::move(stats));
     }
-    heads_.resize(sources_.size());
     for (std::size_t i = 0; i < sources_.size(); ++i) {
-        heads_[i] = read_from(i);
-        if (heads_[i]) {
-            heap_.emplace_back(heads_[i]->unix_ms, i);
+        if (read_from(i)) {
+            heap_.emplace_back(sources_[i]->head.unix_ms, i);
         }
     }
     std::make_heap(heap_.begin(), heap_.end(), std::greater<>{});
 }
 
-merged_logs::~merged_logs() = default;
+merged_views::~merged_views() = default;
 
-std::optional<log_record> merged_logs::read_from(std::size_t index) {
+bool merged_views::read_from(std::size_t index) {
     auto& s = *sources_[index];
     auto& stats = stats_[index];
     if (!s.reader) {
-        return std::nullopt;
+        return false;
     }
-    while (s.reader->next(s.line)) {
+    std::string_view line;
+    while (s.reader->next(line)) {
         ++stats.lines;
-        auto record = parse_line(s.line);
-        if (record) {
+        const auto failure = parse_line_view(line, s.head);
+        if (!failure) {
             ++stats.parsed;
-            record.value().node = stats.node;
-            return std::move(record).value();
+            s.head.node = stats.node;
+            return true;
         }
-        if (record.error() == parse_failure::blank) {
+        if (*failure == parse_failure::blank) {
             continue;
         }
         ++stats.unparsable;
         if (bad_lines_.size() < 20) {
-            bad_lines_.push_back({stats.path, stats.lines, record.error()});
+            bad_lines_.push_back({stats.path, stats.lines, *failure});
         }
     }
     if (!s.reader->error().empty()) {
         stats.error = s.reader->error();
     }
     s.reader.reset();
-    return std::nullopt;
+    return false;
+}
+
+const log_view* merged_views::next() {
+    // The head returned last is used up only now, so that its line stays valid until here.
+    if (started_ && read_from(current_)) {
+        heap_.emplace_back(sources_[current_]->head.unix_ms, current_);
+        std::push_heap(heap_.begin(), heap_.end(), std::greater<>{});
+    }
+    started_ = true;
+    if (heap_.empty()) {
+        started_ = false;
+        return nullptr;
+    }
+    std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
+    current_ = heap_.back().second;
+    heap_.pop_back();
+    return &sources_[current_]->head;
 }
 
 std::optional<log_record> merged_logs::next() {
-    if (heap_.empty()) {
+    const log_view* view = views_.next();
+    if (view == nullptr) {
         return std::nullopt;
     }
-    std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
-    const std::size_t index = heap_.back().second;
-    heap_.pop_back();
-    std::optional<log_record> record = std::move(heads_[index]);
-    heads_[index] = read_from(index);
-    if (heads_[index]) {
-        heap_.emplace_back(heads_[index]->unix_ms, index);
-        std::push_heap(heap_.begin(), heap_.end(), std::greater<>{});
-    }
-    return record;
+    return view->to_record();
 }
 
 } // namespace emqx::diag

@@ -9,7 +9,9 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -90,18 +92,60 @@ struct analysis {
 class analyzer {
 public:
     explicit analyzer(analyze_options options);
+    analyzer(const analyzer&) = delete;
+    analyzer& operator=(const analyzer&) = delete;
+    ~analyzer();
     void add(const log_record& record);
+    /// The same from views (what analyze_files feeds): nothing is copied for most lines.
+    void add(const log_view& record);
     [[nodiscard]] analysis finish(std::vector<file_stats> files, std::vector<bad_line> bad);
 
 private:
-    void add_mqtt(const log_record& record, const std::string& lower_message);
+    struct string_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept;
+    };
+    using counter_map = std::unordered_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
+    struct counters; // the per-key counters of the MQTT findings (analyze.cpp)
+
+    /// What one distinct (component, message) is: decided once, on its first line, from the
+    /// lower-case message, then applied to every line that carries it.
+    struct message_entry {
+        message_stats stats;
+        std::uint64_t* component_count = nullptr;
+        std::string last_node; ///< the node last added to stats.nodes (or refused by its cap)
+        bool error_word = false;
+        bool connection = false;
+        bool auth = false;
+        bool cluster = false;
+        bool performance = false;
+        bool auth_failure = false;
+        std::uint8_t mqtt = 0;    ///< an mqtt_event (analyze.cpp)
+        std::uint8_t link = 0;    ///< a link_event (analyze.cpp)
+        std::string disconnect_key; ///< the disconnect reason when the line has no reason=
+    };
+
+    message_entry& entry_for(const log_view& record);
+    void add_error(const log_view& record);
+    void add_mqtt(const log_view& record, const message_entry& entry);
     void add_findings(analysis& result) const;
 
     analyze_options options_;
     analysis result_;
-    // Keyed by component and raw message: normalising is done once per distinct message, in
-    // finish(), rather than once per line.
-    std::unordered_map<std::string, message_stats> messages_;
+    // Keyed by component and raw message: emqxd's messages are constant texts (the variable
+    // parts are fields), so normalising is done once per distinct message, in finish().
+    std::deque<message_entry> messages_;
+    std::vector<message_entry*> index_; ///< open addressing over messages_, by message_hash
+    counter_map components_;
+    std::unique_ptr<counters> counters_;
+    std::vector<log_record> latest_;   ///< a ring of the latest errors
+    std::uint64_t errors_seen_ = 0;
+    std::int64_t minute_ = -1;          ///< the minute minute_count_ counts for
+    std::uint64_t* minute_count_ = nullptr;
+    std::string last_node_;
+    std::string last_cluster_id_;
+    std::string scratch_;               ///< reused: a decoded field value
+    log_view record_view_;              ///< reused by add(const log_record&)
 };
 
 /// Reads, merges and analyses the files (see expand_log_paths).

@@ -3,6 +3,7 @@
 
 #include <emqx/base/expected.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +45,52 @@ enum class parse_failure : std::uint8_t {
 };
 
 [[nodiscard]] std::string_view failure_name(parse_failure failure) noexcept;
+
+/// One key=value of a line, as views. A quoted value with a backslash in it is `escaped`: its
+/// view is the raw text between the quotes, decoded by log_view::field.
+struct field_view {
+    std::string_view key;
+    std::string_view value;
+    bool escaped = false;
+};
+
+/// One parsed line as views into the line (or into `json`, for a JSON line): what the log
+/// analysis reads, with no allocation per line once the vectors have grown. Valid while the
+/// line is; not copyable, as the views may point into its own `json`.
+struct log_view {
+    std::int64_t unix_ms = 0;
+    log_level level = log_level::info;
+    std::string_view component;
+    std::string_view message;
+    std::vector<field_view> fields;
+    std::string_view node;
+    log_record json; ///< the owner of a JSON line's strings
+    /// The parser's memory of the last text line's "YYYY-MM-DDTHH:MM" and its time: lines of
+    /// the same minute parse only their seconds.
+    struct minute_cache {
+        std::array<char, 16> text{};
+        std::int64_t unix_ms = 0;
+        bool valid = false;
+    } minute;
+
+    log_view() = default;
+    log_view(const log_view&) = delete;
+    log_view& operator=(const log_view&) = delete;
+
+    /// The value of field `key` (the first one, as log_record::field), or "" when the line has
+    /// none; an escaped value is decoded into `scratch` and the view points there.
+    [[nodiscard]] std::string_view field(std::string_view key, std::string& scratch) const;
+    /// The same event as an owning record (fields decoded).
+    [[nodiscard]] log_record to_record() const;
+    /// Sets `out` to this event, reusing its strings' memory.
+    void copy_to(log_record& out) const;
+    /// Views of `record` (which must outlive this view).
+    void assign(const log_record& record);
+};
+
+/// parse_line into views: nullopt on success, else why the line is not a log event. `out` is
+/// overwritten (its vectors keep their memory); its `node` is left as it was.
+[[nodiscard]] std::optional<parse_failure> parse_line_view(std::string_view line, log_view& out);
 
 /// Parses one line (without its newline; a trailing '\r' is ignored) in the text format
 /// `TS LEVEL component message key=value ...` or the JSON format (`{"ts":..,"level":..,

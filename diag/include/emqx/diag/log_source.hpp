@@ -2,6 +2,7 @@
 #pragma once
 
 #include <emqx/base/expected.hpp>
+#include <emqx/diag/log_lines.hpp>
 #include <emqx/diag/log_record.hpp>
 
 #include <cstdint>
@@ -26,14 +27,15 @@ public:
 
     /// The next line without its newline; false at the end or on a read error.
     [[nodiscard]] bool next(std::string& line);
+    /// The same without a copy: the view is valid until the next call.
+    [[nodiscard]] bool next(std::string_view& line);
     /// Set when reading stopped on a decompression or read error rather than at the end.
     [[nodiscard]] const std::string& error() const noexcept { return error_; }
 
 private:
     line_reader() = default;
     void* gz_ = nullptr; // gzFile, kept opaque so that zlib.h stays out of this header
-    std::string buffer_;
-    std::size_t start_ = 0;
+    std::unique_ptr<line_splitter> lines_;
     bool eof_ = false;
     std::string error_;
 };
@@ -66,29 +68,47 @@ struct bad_line {
 };
 
 /// Several files read together: records come out in time order across files (a k-way merge;
-/// each file is taken as already in time order, as a log is). Unparsable lines are counted.
-class merged_logs {
+/// each file is taken as already in time order, as a log is; equal times come from the file
+/// named first). Unparsable lines are counted. Records are views, valid until the next call:
+/// nothing is copied per line.
+class merged_views {
 public:
-    explicit merged_logs(const std::vector<std::filesystem::path>& files);
-    merged_logs(const merged_logs&) = delete;
-    merged_logs& operator=(const merged_logs&) = delete;
-    ~merged_logs();
+    explicit merged_views(const std::vector<std::filesystem::path>& files);
+    merged_views(const merged_views&) = delete;
+    merged_views& operator=(const merged_views&) = delete;
+    ~merged_views();
 
-    /// The next record in time order; nullopt when every file is exhausted.
-    [[nodiscard]] std::optional<log_record> next();
+    /// The next record in time order; nullptr when every file is exhausted.
+    [[nodiscard]] const log_view* next();
     [[nodiscard]] const std::vector<file_stats>& stats() const noexcept { return stats_; }
     /// The first few unparsable lines (at most 20).
     [[nodiscard]] const std::vector<bad_line>& bad_lines() const noexcept { return bad_lines_; }
 
 private:
     struct source;
-    std::optional<log_record> read_from(std::size_t index);
+    bool read_from(std::size_t index);
 
     std::vector<std::unique_ptr<source>> sources_;
     std::vector<file_stats> stats_;
     std::vector<bad_line> bad_lines_;
     std::vector<std::pair<std::int64_t, std::size_t>> heap_; // (time, source), min-heap
-    std::vector<std::optional<log_record>> heads_;
+    std::size_t current_ = 0;   // the source whose head was returned last
+    bool started_ = false;
+};
+
+/// merged_views with owning records, for callers that keep them (log tail).
+class merged_logs {
+public:
+    explicit merged_logs(const std::vector<std::filesystem::path>& files) : views_(files) {}
+
+    /// The next record in time order; nullopt when every file is exhausted.
+    [[nodiscard]] std::optional<log_record> next();
+    [[nodiscard]] const std::vector<file_stats>& stats() const noexcept { return views_.stats(); }
+    /// The first few unparsable lines (at most 20).
+    [[nodiscard]] const std::vector<bad_line>& bad_lines() const noexcept { return views_.bad_lines(); }
+
+private:
+    merged_views views_;
 };
 
 } // namespace emqx::diag
