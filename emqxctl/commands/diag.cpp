@@ -140,10 +140,12 @@ void register_diag(CLI::App& app, const global_options& globals, action& selecte
         ->capture_default_str();
     cmd->add_flag("--no-redact", f->no_redact, "keep passwords, tokens and cookies in the bundle");
     cmd->add_option("--log-dir", f->log_dirs, "log file or directory to include (repeatable)")
-        ->type_name("DIR");
+        ->type_name("DIR")
+        ->allow_extra_args(false);
     cmd->add_option("--config", f->configs, "emqxd config file to include (repeatable; default "
                                             "$EMQXD_CONFIG or /etc/emqxd/emqxd.yaml)")
-        ->type_name("FILE");
+        ->type_name("FILE")
+        ->allow_extra_args(false);
     cmd->add_option("--metrics-interval", f->metrics_interval, "seconds between the two /metrics scrapes")
         ->check(CLI::Range(0.0, 600.0))
         ->capture_default_str();

@@ -165,8 +165,10 @@ void add_analyze(CLI::App& log, const global_options& globals, action& selected)
     cmd->add_option("--since", f->since, "only events from this time: a duration back (30m, 2h, 1d) "
                                          "or a UTC time (2026-11-22T08:00:00Z)");
     cmd->add_option("--until", f->until, "only events before this time (same forms as --since)");
+    // One value per --node: a path after it is a path, not a second node id.
     cmd->add_option("--node", f->nodes, "only the events of this node id (repeatable)")
-        ->type_name("NODE_ID");
+        ->type_name("NODE_ID")
+        ->allow_extra_args(false);
     cmd->add_option("--top", f->top, "how many of the most frequent messages to show")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();

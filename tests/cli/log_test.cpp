@@ -76,6 +76,16 @@ TEST_SUITE("cli::log") {
         CHECK(r.output.find("\"records\": 8") != std::string::npos);
     }
 
+    TEST_CASE("--node takes one node id each time, also when the paths follow it") {
+        const auto r = emqx::test::run_command(emqxctl + " log analyze --node node2 " + logs + " -o json");
+        CHECK(r.status == 2);
+        CHECK(r.output.find("\"records\": 8") != std::string::npos);
+        const auto two = emqx::test::run_command(emqxctl + " log analyze --node node2 --node node3 " +
+                                                 logs + " -o json");
+        CHECK(two.output.find("\"records\": 8") == std::string::npos);
+        CHECK(two.output.find("\"schema\": \"emqxctl.log/1\"") != std::string::npos);
+    }
+
     TEST_CASE("a bad --since is a usage error") {
         CHECK(emqx::test::run_command(emqxctl + " log analyze " + logs + " --since yesterday 2>/dev/null").status == 64);
     }
