@@ -306,15 +306,15 @@ void engine::store_retained(const message_ptr& msg) {
 }
 
 void engine::publish_will(session& s, time_point now) {
-    if (!s.will) {
+    if (!s.extras || !s.extras->will) {
         return;
     }
     // The will's expiry interval runs from when it is published, not from the CONNECT.
-    auto published = std::make_shared<message>(*s.will);
+    auto published = std::make_shared<message>(*s.extras->will);
     published->received_at = now;
     const message_ptr will = std::move(published);
-    s.will.reset();
-    s.will_at.reset();
+    s.extras->will.reset();
+    s.extras->will_at.reset();
     if (will->retain) {
         store_retained(will);
         if (cluster_ != nullptr) {

@@ -44,12 +44,13 @@ void engine::on_packet(client_handle c, std::string_view bytes, time_point now) 
     metrics_.bytes_received_total += bytes.size();
     if (cl.state == client_state::authenticating) {
         // Kept for after the CONNACK (3.1.4), bounded like one more packet.
-        if (cl.pending_input.size() + bytes.size() > limits_.max_packet_size) {
+        std::string& pending = cl.extras_made().pending_input;
+        if (pending.size() + bytes.size() > limits_.max_packet_size) {
             protocol_violation(c, mqtt::reason_code::packet_too_large,
                                "too much sent before the CONNACK");
             return;
         }
-        cl.pending_input.append(bytes);
+        pending.append(bytes);
         return;
     }
     const auto type = static_cast<mqtt::packet_type>(static_cast<std::uint8_t>(bytes[0]) >> 4U);
@@ -153,8 +154,7 @@ void engine::on_closed(client_handle c, time_point now) {
     detach(c, now);
     cl.outbox.clear();
     cl.outbox.shrink_to_fit();
-    cl.topic_aliases.clear();
-    cl.topic_aliases.shrink_to_fit();
+    cl.extras.reset();
     cl.state = client_state::closing;
     --connections_;
     free_clients_.push_back(c);
@@ -168,14 +168,16 @@ void engine::detach(client_handle c, time_point now) {
     }
     cl.sess = nullptr;
     s->attached = no_client;
-    if (cl.publish_will && s->will) {
-        if (s->will_delay == 0 || s->expiry_interval == 0) {
-            publish_will(*s, now);
+    if (session_extras* extras = s->extras.get(); extras != nullptr) {
+        if (cl.publish_will && extras->will) {
+            if (extras->will_delay == 0 || s->expiry_interval == 0) {
+                publish_will(*s, now);
+            } else {
+                extras->will_at = now + std::chrono::seconds{extras->will_delay};
+            }
         } else {
-            s->will_at = now + std::chrono::seconds{s->will_delay};
+            extras->will.reset();
         }
-    } else {
-        s->will.reset();
     }
     log::write(log::level::info, "mqtt", "client disconnected",
                {{"client_id", s->client_id},
@@ -192,7 +194,7 @@ void engine::detach(client_handle c, time_point now) {
 
 void engine::end_session(session& s, time_point now) {
     // [MQTT-3.1.2-8]: the will is published when the session ends, even before its delay.
-    if (s.will_at) {
+    if (s.extras && s.extras->will_at) {
         publish_will(s, now);
     }
     for (const auto& [filter, sub] : s.subscriptions) {
@@ -204,7 +206,7 @@ void engine::end_session(session& s, time_point now) {
     metrics_.dropped(drop_reason::expired, dropped);
     sessions_by_id_[s.id] = nullptr;
     free_session_ids_.push_back(s.id);
-    const auto it = sessions_.find(s.client_id);
+    const auto it = sessions_.find(std::string_view{s.client_id});
     sessions_.erase(it); // destroys s
 }
 

@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -250,8 +251,25 @@ private:
     std::size_t connections_ = 0;
     std::vector<client_handle> dirty_;
 
-    /// client id -> session; the key views the session's own `client_id`.
-    std::unordered_map<std::string_view, std::unique_ptr<session>> sessions_;
+    /// Hashes and compares sessions by client id, and finds one by a client id alone.
+    struct session_key {
+        using is_transparent = void;
+        static std::string_view of(std::string_view id) noexcept { return id; }
+        static std::string_view of(const std::unique_ptr<session>& s) noexcept {
+            return s->client_id;
+        }
+        template <typename K>
+        std::size_t operator()(const K& k) const noexcept {
+            return std::hash<std::string_view>{}(of(k));
+        }
+        template <typename A, typename B>
+        bool operator()(const A& a, const B& b) const noexcept {
+            return of(a) == of(b);
+        }
+    };
+    /// The sessions, found by client id: a set keyed by each session's own `client_id`, so
+    /// that the id is stored once and an entry is one pointer and its hash (issue 3).
+    std::unordered_set<std::unique_ptr<session>, session_key, session_key> sessions_;
     /// Index = subscriber_id (0 unused); ids of ended sessions are reused.
     std::vector<session*> sessions_by_id_{nullptr};
     std::vector<subscriber_id> free_session_ids_;

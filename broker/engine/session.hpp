@@ -4,6 +4,7 @@
 
 #include "engine/clock.hpp"
 #include "engine/lazy_deque.hpp"
+#include "engine/lazy_map.hpp"
 #include "engine/message.hpp"
 #include "router/subscription_tree.hpp"
 
@@ -11,7 +12,7 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,28 +47,41 @@ struct held_subscription {
     std::uint32_t subscription_identifier = 0;
 };
 
+/// The parts of a session that few clients use: a will, incoming QoS 2 in progress.
+struct session_extras {
+    /// Incoming QoS 2 packet ids received but not yet released by PUBREL (4.3.3).
+    std::vector<std::uint16_t> awaiting_rel;
+    /// The will of the current or last connection, and when it is due once that is gone.
+    message_ptr will;
+    std::optional<time_point> will_at;
+    std::uint32_t will_delay = 0;
+};
+
 /// The Session State of 4.1: kept across connections unless Clean Start / expiry ends it.
+/// Members are grouped by size, and what most sessions never use is allocated on first need:
+/// there is one of these per connection (memory per idle connection, issue 3).
 struct session {
     subscriber_id id = 0;
-    std::string client_id;
     client_handle attached = no_client; ///< the connected client, or no_client when offline
+    std::string client_id;
 
     /// Seconds the session survives its connection; UINT32_MAX: never expires (3.1.2.11.2).
     std::uint32_t expiry_interval = 0;
+    std::uint16_t last_packet_id = 0;
     time_point expires_at{}; ///< valid while offline
 
-    std::map<std::string, held_subscription, std::less<>> subscriptions;
-
-    std::uint16_t last_packet_id = 0;
+    lazy_map<std::string, held_subscription> subscriptions;
     lazy_deque<inflight_message> inflight; ///< in the order sent
     lazy_deque<delivery> queue;            ///< waiting for the inflight window or a connection
-    /// Incoming QoS 2 packet ids received but not yet released by PUBREL (4.3.3).
-    std::vector<std::uint16_t> awaiting_rel;
 
-    /// The will of the current or last connection, and when it is due once that is gone.
-    message_ptr will;
-    std::uint32_t will_delay = 0;
-    std::optional<time_point> will_at;
+    /// nullptr until the session first has a will or an incoming QoS 2 message.
+    std::unique_ptr<session_extras> extras;
+    [[nodiscard]] session_extras& extras_made() {
+        if (!extras) {
+            extras = std::make_unique<session_extras>();
+        }
+        return *extras;
+    }
 
     // Routing scratch: a session matched several times by one message gets one delivery.
     std::uint64_t route_generation = 0;
@@ -81,6 +95,15 @@ enum class client_state : std::uint8_t {
     closing,          ///< close requested; waiting for the shell to flush and close
 };
 
+/// The parts of a client that few connections use.
+struct client_extras {
+    /// Inbound topic aliases (v5 3.3.2.3.4): index = alias - 1. Grown on first use.
+    std::vector<std::string> topic_aliases;
+    /// While authenticating: the CONNECT, then whatever the client sent after it (3.1.4 lets
+    /// it send before the CONNACK), processed once the password is checked.
+    std::string pending_input;
+};
+
 /// One network connection's protocol state. Members are grouped by size so that no padding
 /// is wasted: there is one of these per connection (memory per idle connection, issue 3).
 struct client {
@@ -91,23 +114,26 @@ struct client {
 
     time_point opened_at{};
     time_point last_received{};
-    std::chrono::milliseconds keep_alive{0}; ///< 0: none
     /// Why the connection ends, for the "client disconnected" line; nullptr: the peer closed.
     const char* close_reason = nullptr;
-
-    /// Inbound topic aliases (v5 3.3.2.3.4): index = alias - 1. Grown on first use.
-    std::vector<std::string> topic_aliases;
 
     /// Bytes to send, appended by the engine, drained by the shell.
     std::string outbox;
     /// Bytes the shell has taken from the outbox and not yet written.
     std::size_t writing = 0;
 
-    /// While authenticating: the CONNECT, then whatever the client sent after it (3.1.4 lets
-    /// it send before the CONNACK), processed once the password is checked.
-    std::string pending_input;
+    /// nullptr until the client first uses a topic alias or waits for a password check.
+    std::unique_ptr<client_extras> extras;
+    [[nodiscard]] client_extras& extras_made() {
+        if (!extras) {
+            extras = std::make_unique<client_extras>();
+        }
+        return *extras;
+    }
 
     client_handle handle = no_client;
+    /// 0: none. In 4 bytes rather than 8: at most 65,535 s (3.1.2.10).
+    std::chrono::duration<std::uint32_t, std::milli> keep_alive{0};
     // What the client said it can take (v5 CONNECT properties).
     std::uint32_t maximum_packet_size = UINT32_MAX;
     // What the broker told it at CONNACK: a SIGHUP that changes the limits applies to

@@ -30,8 +30,8 @@ void engine::check_keep_alive(client_handle c, time_point now) {
 
 void engine::fire_wills(time_point now) {
     std::vector<session*> due;
-    for (const auto& [id, s] : sessions_) {
-        if (s->will_at && *s->will_at <= now) {
+    for (const auto& s : sessions_) {
+        if (s->extras && s->extras->will_at && *s->extras->will_at <= now) {
             due.push_back(s.get());
         }
     }
@@ -42,7 +42,7 @@ void engine::fire_wills(time_point now) {
 
 void engine::expire_sessions(time_point now) {
     std::vector<session*> expired;
-    for (const auto& [id, s] : sessions_) {
+    for (const auto& s : sessions_) {
         if (s->attached == no_client && s->expires_at <= now) {
             expired.push_back(s.get());
         }

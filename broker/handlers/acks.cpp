@@ -58,12 +58,14 @@ void engine::handle_pubcomp(client_handle c, const mqtt::pubcomp& p, time_point 
 void engine::handle_pubrel(client_handle c, const mqtt::pubrel& p, time_point) {
     client& cl = *clients_[c];
     session& s = *cl.sess;
-    const auto it = std::find(s.awaiting_rel.begin(), s.awaiting_rel.end(), p.packet_id);
-    auto reason = mqtt::reason_code::success;
-    if (it == s.awaiting_rel.end()) {
-        reason = mqtt::reason_code::packet_identifier_not_found; // 3.7.2.1
-    } else {
-        s.awaiting_rel.erase(it);
+    auto reason = mqtt::reason_code::packet_identifier_not_found; // 3.7.2.1
+    if (s.extras) {
+        std::vector<std::uint16_t>& awaiting_rel = s.extras->awaiting_rel;
+        const auto it = std::find(awaiting_rel.begin(), awaiting_rel.end(), p.packet_id);
+        if (it != awaiting_rel.end()) {
+            awaiting_rel.erase(it);
+            reason = mqtt::reason_code::success;
+        }
     }
     send(cl, mqtt::pubcomp{.packet_id = p.packet_id, .reason = reason, .props = {}});
 }

@@ -101,7 +101,7 @@ bool engine::authenticate(client_handle c, const mqtt::connect& p, std::string_v
     auth_pending_.emplace(cl.serial, address);
     cl.state = client_state::authenticating;
     cl.version = p.version;
-    cl.pending_input.assign(bytes);
+    cl.extras_made().pending_input.assign(bytes);
     auth_requests_.push_back({.client = c, .serial = cl.serial, .user = *user,
                               .password = std::string{password}});
     return false;
@@ -126,8 +126,8 @@ void engine::on_auth_result(client_handle c, std::uint64_t serial, bool ok, time
         return; // the client went away while its password was being checked
     }
     client& cl = *clients_[c];
-    std::string input = std::move(cl.pending_input);
-    cl.pending_input.clear();
+    std::string input = std::move(cl.extras_made().pending_input);
+    cl.extras->pending_input = std::string{};
     const auto first = mqtt::split_packet(input);
     const std::string_view connect_bytes{input.data(), first.packet_size};
     auto decoded = mqtt::decode(connect_bytes, cl.version);

@@ -71,7 +71,7 @@ std::string engine::assign_client_id() {
     // 3.1.3.1: unique on this server; the prefix keeps it apart from ids clients choose.
     for (;;) {
         std::string id = assigned_prefix_ + std::to_string(next_assigned_id_++);
-        if (!sessions_.contains(id)) {
+        if (!sessions_.contains(std::string_view{id})) {
             return id;
         }
     }
@@ -91,8 +91,8 @@ session& engine::new_session(std::string client_id) {
     s.id = id;
     s.client_id = std::move(client_id);
     sessions_by_id_[id] = &s;
-    // Keyed by a view of the session's own client id: the id is stored once, not twice.
-    sessions_.emplace(std::string_view{s.client_id}, std::move(owned));
+    // Keyed by the session's own client id, which never changes while it is in the set.
+    sessions_.insert(std::move(owned));
     return s;
 }
 
@@ -101,7 +101,7 @@ void engine::on_remote_claim(std::string_view client_id, time_point claimed_at, 
     if (it == sessions_.end()) {
         return;
     }
-    session& s = *it->second;
+    session& s = **it;
     if (s.attached != no_client && clients_[s.attached]->opened_at > claimed_at) {
         return; // ours is the newer connection
     }
@@ -110,7 +110,7 @@ void engine::on_remote_claim(std::string_view client_id, time_point claimed_at, 
     }
     // The session now lives on the other node; keeping a stale copy here would deliver twice.
     if (const auto again = sessions_.find(client_id); again != sessions_.end()) {
-        end_session(*again->second, now);
+        end_session(**again, now);
     }
 }
 
@@ -130,16 +130,16 @@ session& engine::attach_session(client_handle c, const mqtt::connect& p, std::st
                                 bool& present, time_point now) {
     present = false;
     if (auto it = sessions_.find(client_id); it != sessions_.end()) {
-        if (it->second->attached != no_client) {
-            take_over(*it->second, now); // may end the session (expiry 0)
+        if ((*it)->attached != no_client) {
+            take_over(**it, now); // may end the session (expiry 0)
         }
     }
     session* s = nullptr;
     if (auto it = sessions_.find(client_id); it != sessions_.end()) {
         if (p.clean_start) {
-            end_session(*it->second, now); // [MQTT-3.1.2-4]
+            end_session(**it, now); // [MQTT-3.1.2-4]
         } else {
-            s = it->second.get(); // [MQTT-3.1.2-5]
+            s = it->get(); // [MQTT-3.1.2-5]
             present = true;
         }
     }
@@ -153,8 +153,10 @@ session& engine::attach_session(client_handle c, const mqtt::connect& p, std::st
         s->expiry_interval = p.clean_start ? 0 : UINT32_MAX;
     }
     s->attached = c;
-    s->will_at.reset(); // [MQTT-3.1.3-9]: a reconnection cancels a delayed will
-    s->will.reset();
+    if (s->extras) {
+        s->extras->will_at.reset(); // [MQTT-3.1.3-9]: a reconnection cancels a delayed will
+        s->extras->will.reset();
+    }
     clients_[c]->sess = s;
     return *s;
 }
@@ -185,8 +187,9 @@ void engine::accept_connect(client_handle c, const mqtt::connect& p, time_point 
     bool present = false;
     session& s = attach_session(c, p, std::move(client_id), present, now);
     if (p.will) {
-        s.will = make_message(*p.will, s.id, now);
-        s.will_delay = p.will->props.will_delay_interval.value_or(0);
+        session_extras& extras = s.extras_made();
+        extras.will = make_message(*p.will, s.id, now);
+        extras.will_delay = p.will->props.will_delay_interval.value_or(0);
     }
     cl.receive_maximum = p.props.receive_maximum.value_or(65'535);
     cl.maximum_packet_size = p.props.maximum_packet_size.value_or(UINT32_MAX);

@@ -25,17 +25,19 @@ std::optional<std::string_view> resolve_topic(client& cl, const mqtt::publish& p
     }
     const auto index = static_cast<std::size_t>(alias - 1);
     if (!p.topic.empty()) {
-        if (cl.topic_aliases.size() <= index) {
-            cl.topic_aliases.resize(index + 1);
+        std::vector<std::string>& aliases = cl.extras_made().topic_aliases;
+        if (aliases.size() <= index) {
+            aliases.resize(index + 1);
         }
-        cl.topic_aliases[index].assign(p.topic);
+        aliases[index].assign(p.topic);
         return p.topic;
     }
-    if (index >= cl.topic_aliases.size() || cl.topic_aliases[index].empty()) {
+    if (!cl.extras || index >= cl.extras->topic_aliases.size() ||
+        cl.extras->topic_aliases[index].empty()) {
         error = mqtt::reason_code::protocol_error; // an alias never set on this connection
         return std::nullopt;
     }
-    return std::string_view{cl.topic_aliases[index]};
+    return std::string_view{cl.extras->topic_aliases[index]};
 }
 
 } // namespace
@@ -60,14 +62,15 @@ void engine::handle_publish(client_handle c, const mqtt::publish& p, time_point 
         return;
     }
     if (p.qos == mqtt::qos::exactly_once) {
+        const std::vector<std::uint16_t>& awaiting_rel = s.extras_made().awaiting_rel;
         // 4.3.3: a PUBLISH re-sent before PUBREL is acknowledged again, not forwarded again.
-        if (std::find(s.awaiting_rel.begin(), s.awaiting_rel.end(), p.packet_id) !=
-            s.awaiting_rel.end()) {
+        if (std::find(awaiting_rel.begin(), awaiting_rel.end(), p.packet_id) !=
+            awaiting_rel.end()) {
             send(cl, mqtt::pubrec{.packet_id = p.packet_id, .reason = {}, .props = {}});
             return;
         }
-        if (s.awaiting_rel.size() >= std::min<std::size_t>(cl.told_receive_maximum,
-                                                           limits_.max_awaiting_rel)) {
+        if (awaiting_rel.size() >= std::min<std::size_t>(cl.told_receive_maximum,
+                                                         limits_.max_awaiting_rel)) {
             metrics_.dropped(drop_reason::awaiting_rel_full);
             protocol_violation(c, mqtt::reason_code::receive_maximum_exceeded,
                                "more QoS 2 messages than Receive Maximum"); // [MQTT-3.3.4-9]
@@ -91,7 +94,7 @@ void engine::handle_publish(client_handle c, const mqtt::publish& p, time_point 
     if (p.qos == mqtt::qos::at_least_once) {
         send(cl, mqtt::puback{.packet_id = p.packet_id, .reason = reason, .props = {}});
     } else if (p.qos == mqtt::qos::exactly_once) {
-        s.awaiting_rel.push_back(p.packet_id);
+        s.extras_made().awaiting_rel.push_back(p.packet_id);
         send(cl, mqtt::pubrec{.packet_id = p.packet_id, .reason = reason, .props = {}});
     }
 }

@@ -25,7 +25,55 @@ void trim(std::string& buffer) {
     }
 }
 
+/// Hands Asio the connection's wait_slot for a wait's operation.
+template <typename T>
+class slot_allocator {
+public:
+    using value_type = T;
+    explicit slot_allocator(wait_slot& slot) noexcept : slot_(&slot) {}
+    template <typename U>
+    slot_allocator(const slot_allocator<U>& other) noexcept : slot_(other.slot()) {}
+
+    T* allocate(std::size_t n) {
+        return static_cast<T*>(slot_->allocate(n * sizeof(T), alignof(T)));
+    }
+    void deallocate(T* p, std::size_t) noexcept { slot_->deallocate(p); }
+    [[nodiscard]] wait_slot* slot() const noexcept { return slot_; }
+    template <typename U>
+    bool operator==(const slot_allocator<U>& other) const noexcept {
+        return slot_ == other.slot();
+    }
+
+private:
+    wait_slot* slot_;
+};
+
 } // namespace
+
+/// The completion of a read wait; Asio finds its allocator through get_allocator().
+struct connection::readable_handler {
+    using allocator_type = slot_allocator<void>;
+    boost::intrusive_ptr<connection> self;
+    wait_slot* slot; ///< not taken from `self`, which Asio may have moved from by then
+    [[nodiscard]] allocator_type get_allocator() const noexcept { return allocator_type{*slot}; }
+    void operator()(const error_code& ec) const { self->on_readable(ec); }
+};
+
+void* wait_slot::allocate(std::size_t bytes, std::size_t alignment) {
+    if (!used_ && bytes <= sizeof bytes_ && alignment <= alignof(void*)) {
+        used_ = true;
+        return bytes_;
+    }
+    return ::operator new(bytes);
+}
+
+void wait_slot::deallocate(void* p) noexcept {
+    if (p == bytes_) {
+        used_ = false;
+        return;
+    }
+    ::operator delete(p);
+}
 
 connection::connection(socket_type socket, server& owner, client_handle handle)
     : socket_(std::move(socket)), server_(owner), handle_(handle) {}
@@ -48,7 +96,7 @@ void connection::wait_readable() {
     // Wait for readability, then read into the server's shared buffer: an idle connection
     // holds no read buffer of its own.
     socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                       [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
+                       readable_handler{boost::intrusive_ptr<connection>{this}, &wait_memory_});
 }
 
 void connection::on_readable(const error_code& ec) {
@@ -151,7 +199,8 @@ void connection::start_async_write() {
     write_in_progress_ = true;
     server_.core().client_at(handle_).writing = spill_->writing.size();
     asio::async_write(socket_, asio::buffer(spill_->writing),
-                      [self = shared_from_this()](const error_code& ec, std::size_t bytes) {
+                      [self = boost::intrusive_ptr<connection>{this}](const error_code& ec,
+                                                                      std::size_t bytes) {
                           self->on_written(ec, bytes);
                       });
 }

@@ -78,7 +78,7 @@ void server::on_accept(const error_code& ec, socket_type socket) {
     if (connections_.size() <= c) {
         connections_.resize(c + 1);
     }
-    auto conn = std::make_shared<connection>(std::move(socket), *this, c);
+    boost::intrusive_ptr<connection> conn{new connection(std::move(socket), *this, c)};
     connections_[c] = conn;
     ++live_;
     conn->start();

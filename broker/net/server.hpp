@@ -59,7 +59,7 @@ private:
     /// After a failed accept (out of descriptors, typically): wait, do not spin.
     boost::asio::steady_timer accept_retry_;
     bool accept_failing_ = false; ///< logged once per episode, not once per attempt
-    std::vector<std::shared_ptr<connection>> connections_; ///< index = client_handle
+    std::vector<boost::intrusive_ptr<connection>> connections_; ///< index = client_handle
     std::size_t live_ = 0;
     std::array<char, 65'536> read_buffer_{};
     bool stopping_ = false;
