@@ -22,6 +22,7 @@ struct connections_flags {
     double max_time = 600.0;
     int broker_pid = 0;
     std::vector<std::string> sources;
+    bool subscribe = false;
     std::string out;
     CLI::Option* broker_pid_option = nullptr;
 };
@@ -50,6 +51,7 @@ std::optional<perf::connections_options> to_connections_options(const connection
     o.timeout_s = g.timeout_seconds;
     o.max_time_s = f.max_time;
     o.sources = f.sources;
+    o.subscribe = f.subscribe;
     if (f.broker_pid_option->count() > 0) {
         o.broker_pid = f.broker_pid;
     }
@@ -84,6 +86,8 @@ void add_connections_flags(CLI::App& cmd, connections_flags& f) {
             ->check(CLI::PositiveNumber);
     cmd.add_option("--source", f.sources,
                    "source address to bind before connecting (repeatable; default: automatic)");
+    cmd.add_flag("--subscribe", f.subscribe,
+                 "each connection subscribes (QoS 0) to perf/conn/<n> once connected");
     cmd.add_option("--out", f.out, "also write results.json, CSV and report.html into DIR");
 }
 

@@ -95,7 +95,16 @@ public:
     }
 
 private:
-    enum class state : std::uint8_t { waiting, connecting, handshaking, open, failed, closed };
+    /// subscribing: CONNACK received, SUBSCRIBE sent (with `subscribe`), SUBACK awaited.
+    enum class state : std::uint8_t {
+        waiting,
+        connecting,
+        handshaking,
+        subscribing,
+        open,
+        failed,
+        closed
+    };
     enum class phase : std::uint8_t { ramping, holding, done };
 
     struct conn {
@@ -209,7 +218,8 @@ private:
                           [this, i](const boost::system::error_code& e, std::size_t) {
                               conn& w = *conns_[i];
                               w.out = std::string{};
-                              if (e && w.st == state::handshaking) {
+                              if (e && (w.st == state::handshaking ||
+                                        w.st == state::subscribing)) {
                                   fail(i, reason_of(e));
                               }
                           });
@@ -240,7 +250,7 @@ private:
             read_more(i);
             return;
         }
-        if (c.st != state::handshaking) {
+        if (c.st != state::handshaking && c.st != state::subscribing) {
             return;
         }
         if (error) {
@@ -262,6 +272,10 @@ private:
             return;
         }
         const auto packet = mqtt::decode(view.substr(0, split.packet_size), options_.version);
+        if (c.st == state::subscribing) {
+            on_suback(i, packet ? &*packet : nullptr);
+            return;
+        }
         if (!packet || mqtt::type_of(*packet) != mqtt::packet_type::connack) {
             fail(i, "no CONNACK");
             return;
@@ -269,6 +283,46 @@ private:
         const auto& ack = std::get<mqtt::connack>(*packet);
         if (mqtt::is_failure(ack.reason)) {
             fail(i, "connack: " + std::string{mqtt::reason_code_name(ack.reason)});
+            return;
+        }
+        if (options_.subscribe) {
+            // The broker sends nothing after the CONNACK until it has the SUBSCRIBE.
+            c.filled = 0;
+            send_subscribe(i);
+            return;
+        }
+        accepted(i);
+    }
+
+    void send_subscribe(std::size_t i) {
+        conn& c = *conns_[i];
+        c.st = state::subscribing;
+        const std::string topic = subscription_topic(i);
+        mqtt::subscribe packet;
+        packet.packet_id = 1;
+        packet.subscriptions.push_back({.filter = topic, .options = {}});
+        // Its own buffer: the CONNECT's write may not have reported back yet.
+        auto bytes = std::make_shared<std::string>();
+        (void)mqtt::encode(packet, options_.version, *bytes);
+        asio::async_write(c.socket, asio::buffer(*bytes),
+                          [this, i, bytes](const boost::system::error_code& e, std::size_t) {
+                              if (e && conns_[i]->st == state::subscribing) {
+                                  fail(i, reason_of(e));
+                              }
+                          });
+        read_more(i);
+    }
+
+    void on_suback(std::size_t i, const mqtt::packet* packet) {
+        if (packet == nullptr || mqtt::type_of(*packet) != mqtt::packet_type::suback) {
+            fail(i, "no SUBACK");
+            return;
+        }
+        const auto& ack = std::get<mqtt::suback>(*packet);
+        if (ack.reasons.size() != 1 || mqtt::is_failure(ack.reasons.front())) {
+            const auto reason = ack.reasons.empty() ? mqtt::reason_code::unspecified_error
+                                                    : ack.reasons.front();
+            fail(i, "suback: " + std::string{mqtt::reason_code_name(reason)});
             return;
         }
         accepted(i);
@@ -310,7 +364,8 @@ private:
         while (!pending_.empty()) {
             const std::size_t i = pending_.front();
             const conn& c = *conns_[i];
-            if (c.st == state::connecting || c.st == state::handshaking) {
+            if (c.st == state::connecting || c.st == state::handshaking ||
+                c.st == state::subscribing) {
                 if (now - c.started <= limit) {
                     break;
                 }
@@ -448,6 +503,10 @@ std::vector<std::string> choose_sources(const std::string& host, std::uint32_t c
         sources.push_back("127.0.0." + std::to_string(i));
     }
     return sources;
+}
+
+std::string subscription_topic(std::size_t n) {
+    return "perf/conn/" + std::to_string(n);
 }
 
 std::uint64_t due_by(double elapsed_s, double rate, std::uint64_t total) noexcept {

@@ -68,7 +68,8 @@ std::string to_text(const connections_results& r, const connections_options& o) 
                       ", MQTT " + std::string{version_name(o.version)} + ", " +
                       std::to_string(o.connections) + " connections at " +
                       (o.rate > 0.0 ? format("%.0f/s", o.rate) : std::string{"full speed"}) +
-                      ", hold " + format("%.1f s", o.hold_s) + "\n";
+                      (o.subscribe ? ", one subscription each" : "") + ", hold " +
+                      format("%.1f s", o.hold_s) + "\n";
     row(out, "status", std::string{to_string(r.status)} + (r.reason.empty() ? "" : ": " + r.reason));
     for (const auto& note : r.notes) {
         row(out, "note", note);
@@ -120,6 +121,7 @@ std::string to_json(const connections_results& r, const connections_options& o) 
           {"hold_s", o.hold_s},
           {"timeout_s", o.timeout_s},
           {"max_time_s", o.max_time_s},
+          {"subscribe", o.subscribe},
           {"sources", r.sources}}},
         {"status", to_string(r.status)},
         {"reason", r.reason},

@@ -36,6 +36,10 @@ struct connections_options {
     /// Seconds one connection may take to get its CONNACK before it counts as timed out.
     double timeout_s = 5.0;
     double max_time_s = 600.0;
+    /// After its CONNACK each connection subscribes (QoS 0) to a topic of its own,
+    /// subscription_topic(n), and counts as connected once the SUBACK grants it: the broker's
+    /// memory per connection with one subscription each.
+    bool subscribe = false;
     /// Source addresses to bind before connecting, round robin; empty: chosen by
     /// choose_sources().
     std::vector<std::string> sources;
@@ -62,6 +66,9 @@ struct connections_options {
                                                       std::uint32_t connections,
                                                       std::uint32_t per_source = 2000);
 
+/// The topic connection `n` (from 0) subscribes to with `subscribe`: "perf/conn/<n>".
+[[nodiscard]] std::string subscription_topic(std::size_t n);
+
 /// Open-loop pacing: how many of `total` starts are due `elapsed_s` seconds after the first
 /// at `rate` per second (the first is due at 0; rate 0 means all at once).
 [[nodiscard]] std::uint64_t due_by(double elapsed_s, double rate, std::uint64_t total) noexcept;
@@ -85,8 +92,9 @@ struct connections_results {
     std::uint64_t attempted = 0;
     std::uint64_t connected = 0; ///< CONNACK accepted
     std::uint64_t failed = 0;
-    /// Failures by reason: "refused", "timeout", "connack: <reason>", "closed", "reset",
-    /// "address unavailable", "too many open files", or the system's message.
+    /// Failures by reason: "refused", "timeout", "connack: <reason>", "suback: <reason>",
+    /// "closed", "reset", "address unavailable", "too many open files", or the system's
+    /// message.
     std::map<std::string, std::uint64_t> failures;
     /// Connections the broker closed during the hold.
     std::uint64_t dropped = 0;
@@ -96,7 +104,8 @@ struct connections_results {
 
     double ramp_seconds = 0.0; ///< from the first start to the last handshake's outcome
     double hold_seconds = 0.0;
-    /// Connect latency (TCP connect to CONNACK) of every accepted connection, in nanoseconds.
+    /// Connect latency (TCP connect to CONNACK, or to SUBACK with `subscribe`) of every
+    /// accepted connection, in nanoseconds.
     histogram latency;
     /// Connections accepted in each second of the ramp.
     std::vector<std::uint64_t> per_second;
