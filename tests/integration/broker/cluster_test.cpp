@@ -209,12 +209,21 @@ TEST_SUITE("integration::cluster") {
     }
 
     TEST_CASE("a client id connecting on another node takes over: the first gets 0x8E") {
-        pair_of_nodes n;
-        raw_client first = open_session(n.a.port(), wire::connect_v5("same-id"));
-        raw_client second = open_session(n.b.port(), wire::connect_v5("same-id"));
+        emqxd_process a = start_node("a");
+        emqxd_process b = start_node("b", cluster_address(a));
+        emqxd_process c = start_node("c", cluster_address(a));
+        REQUIRE(eventually_contains(a, "/api/v1/cluster", "\"nodes\":3"));
+        REQUIRE(eventually_contains(b, "/api/v1/cluster", "\"nodes\":3"));
+        REQUIRE(eventually_contains(c, "/api/v1/cluster", "\"nodes\":3"));
+        raw_client first = open_session(a.port(), wire::connect_v5("same-id"));
+        raw_client second = open_session(b.port(), wire::connect_v5("same-id"));
         CHECK(hex(first.receive_packet()) == hex("\xe0\x01\x8e"s));
         CHECK(first.wait_closed());
-        CHECK(second.quiet_for(300ms));
+        // And on to a third node: the second, on b, is taken over in turn.
+        raw_client third = open_session(c.port(), wire::connect_v5("same-id"));
+        CHECK(hex(second.receive_packet()) == hex("\xe0\x01\x8e"s));
+        CHECK(second.wait_closed());
+        CHECK(third.quiet_for(300ms));
     }
 
     TEST_CASE("a node of another cluster is refused, logged and shown as refused") {
