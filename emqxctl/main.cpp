@@ -32,6 +32,8 @@ void add_global_options(CLI::App& app, global_options& g) {
     app.add_flag("--no-color", g.no_color, "no colour, even on a terminal");
     app.add_option("--username", g.username, "MQTT user name");
     app.add_option("--password", g.password, "MQTT password (or EMQXCTL_PASSWORD)");
+    app.add_option("--token", g.token,
+                   "bearer token for the nodes' /api/* (http.auth_token; or EMQXCTL_TOKEN)");
 }
 
 } // namespace
@@ -46,6 +48,9 @@ int main(int argc, char** argv) {
     global_options globals;
     if (const char* password = std::getenv("EMQXCTL_PASSWORD")) {
         globals.password = password;
+    }
+    if (const char* token = std::getenv("EMQXCTL_TOKEN")) {
+        globals.token = token;
     }
     globals.no_color = std::getenv("NO_COLOR") != nullptr;
     add_global_options(app, globals);

@@ -189,7 +189,7 @@ int run_status(const cluster_flags& f, const global_options& g) {
         return exit_usage;
     }
     const auto timeout = std::chrono::milliseconds{static_cast<long>(g.timeout_seconds * 1000)};
-    const auto status = health::judge_cluster(health::ask_nodes(*seeds, timeout));
+    const auto status = health::judge_cluster(health::ask_nodes(*seeds, timeout, g.token));
     if (g.output == output_format::json) {
         print(health::to_json(status));
     } else {
@@ -204,7 +204,7 @@ int run_test(const cluster_flags& f, const global_options& g) {
         return exit_usage;
     }
     const auto timeout = std::chrono::milliseconds{static_cast<long>(g.timeout_seconds * 1000)};
-    const auto status = health::judge_cluster(health::ask_nodes(*seeds, timeout));
+    const auto status = health::judge_cluster(health::ask_nodes(*seeds, timeout, g.token));
     health::cluster_test_options o;
     for (const auto& n : status.nodes) {
         auto mqtt = client::parse_host_port(n.mqtt, client::default_mqtt_port);

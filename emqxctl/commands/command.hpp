@@ -31,6 +31,7 @@ struct global_options {
     bool no_color = false;
     std::string username;
     std::string password; ///< also from EMQXCTL_PASSWORD; never printed
+    std::string token;    ///< --token, also EMQXCTL_TOKEN: bearer token for /api/*; never printed
 };
 
 /// The command the parser selected: runs it and returns its exit status.

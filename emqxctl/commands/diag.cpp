@@ -106,8 +106,14 @@ int run_collect(const collect_flags& f, const global_options& g) {
     o.seeds = client::seed_nodes(g.nodes);
     o.http_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(g.timeout_seconds * 1000));
     o.metrics_interval = std::chrono::milliseconds(static_cast<std::int64_t>(f.metrics_interval * 1000));
+    o.bearer_token = g.token;
     if (!f.no_health) {
         o.health_command = health_command(g);
+        if (!g.token.empty()) {
+            // The health child inherits it: an environment variable, not an argument that
+            // `ps` would show.
+            ::setenv("EMQXCTL_TOKEN", g.token.c_str(), 1);
+        }
     }
     if (::isatty(STDERR_FILENO) == 1) {
         o.progress = [](const std::string& step) { std::fprintf(stderr, "  %s ...\n", step.c_str()); };

@@ -104,6 +104,7 @@ std::variant<health::options, int> to_options(const health_flags& f, const globa
     }
     o.username = g.username;
     o.password = g.password;
+    o.bearer_token = g.token;
     o.mqtt_version = f.mqtt_version;
     o.timeout = std::chrono::milliseconds(static_cast<long>(g.timeout_seconds * 1000));
     o.limits.warn_latency = std::chrono::milliseconds(static_cast<long>(f.warn_latency_ms));

@@ -14,10 +14,11 @@ namespace {
 /// The most nodes one status run asks: a bound on what a misbehaving peer list can cost.
 constexpr std::size_t max_nodes = 64;
 
-node_answer ask_one(const node_seed& seed, std::chrono::milliseconds timeout) {
+node_answer ask_one(const node_seed& seed, std::chrono::milliseconds timeout,
+                    const std::string& bearer_token) {
     node_answer answer{.seed = seed, .reachable = false, .error = {}, .ready_status = 0,
                        .ready_body = {}, .status = nullptr, .cluster = nullptr};
-    const client::http_options options{.timeout = timeout, .bearer_token = {}};
+    const client::http_options options{.timeout = timeout, .bearer_token = bearer_token};
     const auto ready = client::http_get(seed.http, "/ready", options);
     if (!ready) {
         answer.error = ready.error().message;
@@ -43,10 +44,10 @@ node_answer ask_one(const node_seed& seed, std::chrono::milliseconds timeout) {
 }
 
 std::vector<node_answer> ask_all(const std::vector<node_seed>& seeds,
-                                 std::chrono::milliseconds timeout) {
+                                 std::chrono::milliseconds timeout, const std::string& bearer_token) {
     std::vector<std::future<node_answer>> pending;
     for (const auto& seed : seeds) {
-        pending.push_back(std::async(std::launch::async, ask_one, seed, timeout));
+        pending.push_back(std::async(std::launch::async, ask_one, seed, timeout, bearer_token));
     }
     std::vector<node_answer> answers;
     for (auto& p : pending) {
@@ -86,11 +87,11 @@ std::vector<node_seed> discovered(const std::vector<node_answer>& answers) {
 } // namespace
 
 std::vector<node_answer> ask_nodes(const std::vector<node_seed>& seeds,
-                                   std::chrono::milliseconds timeout) {
+                                   std::chrono::milliseconds timeout, const std::string& bearer_token) {
     std::vector<node_seed> first{seeds.begin(),
                                  seeds.begin() + static_cast<std::ptrdiff_t>(std::min(seeds.size(), max_nodes))};
-    auto answers = ask_all(first, timeout);
-    auto more = ask_all(discovered(answers), timeout);
+    auto answers = ask_all(first, timeout, bearer_token);
+    auto more = ask_all(discovered(answers), timeout, bearer_token);
     answers.insert(answers.end(), std::make_move_iterator(more.begin()),
                    std::make_move_iterator(more.end()));
     return answers;

@@ -127,9 +127,14 @@ get_json(const host_port& node, std::string_view path, const http_options& optio
     }
     const std::string url = "http://" + to_string(node) + std::string(path);
     if (response->status < 200 || response->status > 299) {
-        return unexpected(http_error{http_failure::bad_status,
-                                     "HTTP " + std::to_string(response->status) + " from " + url,
-                                     response->status});
+        std::string message = "HTTP " + std::to_string(response->status) + " from " + url;
+        if (response->status == 401) {
+            // The node has http.auth_token set: say what to do about it.
+            message += options.bearer_token.empty()
+                           ? ": the node wants a bearer token (--token or EMQXCTL_TOKEN)"
+                           : ": the node refused the bearer token";
+        }
+        return unexpected(http_error{http_failure::bad_status, std::move(message), response->status});
     }
     auto doc = nlohmann::json::parse(response->body, nullptr, false);
     if (doc.is_discarded()) {

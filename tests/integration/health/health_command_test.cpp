@@ -133,6 +133,36 @@ TEST_SUITE("integration::health") {
         CHECK(right.wait(30s) == 0);
     }
 
+    TEST_CASE("a node whose API wants a token: without one the answer says --token; with it, OK") {
+        const std::string token = "api-token-0123456789abcdef";
+        emqxd_process node{{"--node-id", "node1", "--set", "http.auth_token=" + token}};
+        const auto http = address_of(node, "http");
+
+        const auto without = run_ctl({"--node", http, "health"});
+        INFO(without.out, without.err);
+        CHECK(without.status != 0);
+        CHECK(without.out.find("wants a bearer token (--token or EMQXCTL_TOKEN)") != std::string::npos);
+
+        const auto with = run_ctl({"--node", http, "--token", token, "health"});
+        INFO(with.out, with.err);
+        CHECK(with.status == 0);
+        CHECK(with.out.find(token) == std::string::npos); // never printed
+
+        const auto wrong = run_ctl({"--node", http, "--token", "not-the-token-at-all", "health"});
+        CHECK(wrong.status != 0);
+        CHECK(wrong.out.find("refused the bearer token") != std::string::npos);
+
+        const auto status = run_ctl({"--node", http, "--token", token, "cluster", "status"});
+        INFO(status.out, status.err);
+        CHECK(status.status == 0);
+        CHECK(status.out.find("node1") != std::string::npos);
+
+        ::setenv("EMQXCTL_TOKEN", token.c_str(), 1);
+        child_process from_env{{EMQXCTL_PATH, "--node", http, "health"}, "emqxctl"};
+        ::unsetenv("EMQXCTL_TOKEN");
+        CHECK(from_env.wait(30s) == 0);
+    }
+
     TEST_CASE("--mqtt checks only MQTT and skips the HTTP and cluster checks") {
         emqxd_process node{{"--node-id", "node1"}};
         const auto mqtt = address_of(node, "mqtt");

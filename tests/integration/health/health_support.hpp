@@ -22,7 +22,7 @@ struct ctl_result {
 inline ctl_result run_ctl(std::vector<std::string> args) {
     args.insert(args.begin(), EMQXCTL_PATH);
     ::setenv("EMQXCTL_CLUSTER_DIR", "/nonexistent/emqxctl-health-test", 1);
-    child_process ctl{std::move(args), "emqxctl", {"EMQXCTL_PASSWORD", "NO_COLOR"}};
+    child_process ctl{std::move(args), "emqxctl", {"EMQXCTL_PASSWORD", "EMQXCTL_TOKEN", "NO_COLOR"}};
     int status = ctl.wait(30s);
     if (status == -1) {
         status = ctl.stop(SIGKILL);
