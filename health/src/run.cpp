@@ -4,6 +4,7 @@
 #include <emqx/health/evaluate.hpp>
 #include <emqx/health/run.hpp>
 
+#include <algorithm>
 #include <future>
 
 namespace emqx::health {
@@ -23,21 +24,19 @@ client::http_options http_options_of(const options& opts) {
 std::vector<detail::node_target> discover(const options& opts) {
     std::vector<detail::node_target> targets;
     std::vector<client::host_port> pending;
-    const auto known = [&](const client::host_port& a) {
-        for (const auto& t : targets) {
-            if (t.http == a) {
-                return true;
-            }
+    // Every address ever queued: a peer named by one node while another round is still asking
+    // it (a stalled node, named by each of its peers) is not asked, nor listed, twice.
+    std::vector<client::host_port> queued;
+    // True when `a` was queued before; else records it as queued now.
+    const auto seen_before = [&](const client::host_port& a) {
+        if (std::find(queued.begin(), queued.end(), a) != queued.end()) {
+            return true;
         }
-        for (const auto& p : pending) {
-            if (p == a) {
-                return true;
-            }
-        }
+        queued.push_back(a);
         return false;
     };
     for (const auto& seed : opts.seeds) {
-        if (!known(seed)) {
+        if (!seen_before(seed)) {
             pending.push_back(seed);
         }
     }
@@ -53,7 +52,7 @@ std::vector<detail::node_target> discover(const options& opts) {
             targets.push_back(f.get());
             if (targets.back().view) {
                 for (const auto& peer : peer_http_addresses(*targets.back().view)) {
-                    if (!known(peer) && targets.size() + pending.size() < max_nodes) {
+                    if (!seen_before(peer) && targets.size() + pending.size() < max_nodes) {
                         pending.push_back(peer);
                     }
                 }

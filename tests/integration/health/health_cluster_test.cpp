@@ -46,5 +46,10 @@ TEST_SUITE("integration::health_cluster") {
         INFO(r.output);
         CHECK((r.status == 2 || r.status == 3));
         CHECK(r.output.find("node3") != std::string::npos);
+        // The dead node is asked once and listed once, although both live peers name it.
+        CHECK(r.output.find("(3 nodes,") != std::string::npos);
+        const auto first = r.output.find("node3    api");
+        CHECK(first != std::string::npos);
+        CHECK(r.output.find("node3    api", first + 1) == std::string::npos);
     }
 }
