@@ -114,21 +114,40 @@ long long now_ns() {
         .count();
 }
 
-/// Publishes warm-ups until one arrives: a cross-node route may reach `pub` after SUBACK.
-bool wait_for_route(mqtt::async_client& pub, mqtt::async_client& sub, const std::string& topic,
-                    int qos, clock_type::time_point deadline) {
+/// Publishes warm-ups until every reader got one: a cross-node route may reach `pub`'s node
+/// after the SUBACK, so a missing warm-up means "not yet" until the deadline.
+bool wait_for_routes(mqtt::async_client& pub, const std::string& topic, int qos,
+                     const std::vector<mqtt::async_client*>& readers,
+                     clock_type::time_point deadline) {
+    std::vector<bool> warmed(readers.size(), false);
     while (clock_type::now() < deadline) {
         pub.publish(topic, warmup_payload.data(), warmup_payload.size(), qos, false)
             ->wait_for(std::chrono::seconds{1});
         const auto until = std::min(deadline, clock_type::now() + std::chrono::milliseconds{150});
-        mqtt::const_message_ptr message;
-        while (sub.try_consume_message_until(&message, until)) {
-            if (message && message->get_payload_str() == warmup_payload) {
+        do {
+            for (std::size_t i = 0; i < readers.size(); ++i) {
+                mqtt::const_message_ptr m;
+                while (readers[i]->try_consume_message(&m)) {
+                    warmed[i] = warmed[i] || (m && m->get_payload_str() == warmup_payload);
+                }
+            }
+            if (std::count(warmed.begin(), warmed.end(), true) == static_cast<long>(warmed.size())) {
                 return true;
             }
-        }
+            std::this_thread::sleep_for(std::chrono::milliseconds{2});
+        } while (clock_type::now() < until);
     }
     return false;
+}
+
+/// Publishes the numbered sequence ("seq <n> <steady ns>"), counting what was sent.
+void publish_sequence(mqtt::async_client& pub, const std::string& topic, int qos, int count,
+                      std::chrono::milliseconds timeout, pair_result& r) {
+    for (int seq = 0; seq < count; ++seq) {
+        const std::string payload = "seq " + std::to_string(seq) + " " + std::to_string(now_ns());
+        pub.publish(topic, payload.data(), payload.size(), qos, false)->wait_for(timeout);
+        ++r.sent;
+    }
 }
 
 /// Collects the sequence until all `count` arrived and a short linger (for duplicates) passed.
@@ -203,15 +222,11 @@ pair_result run_pair(const test_node& pub_node, const test_node& sub_node, int q
         auto echo = pub.subscribe(topic, 0);
         sub.subscribe(topic, qos)->wait_for(options.timeout);
         echo->wait_for(options.timeout);
-        if (!wait_for_route(pub, sub, topic, qos, deadline)) {
+        if (!wait_for_routes(pub, topic, qos, {&sub}, deadline)) {
             r.error = "no route: a warm-up message published on " + pub_node.node_id +
                       " never reached the subscriber on " + sub_node.node_id;
         } else {
-            for (int seq = 0; seq < options.count; ++seq) {
-                const std::string payload = "seq " + std::to_string(seq) + " " + std::to_string(now_ns());
-                pub.publish(topic, payload.data(), payload.size(), qos, false)->wait_for(options.timeout);
-                ++r.sent;
-            }
+            publish_sequence(pub, topic, qos, options.count, options.timeout, r);
             collect(sub, r, options.count, clock_type::now() + options.timeout, latencies);
         }
     } catch (const std::exception& e) {
@@ -283,35 +298,10 @@ pair_result run_retained_pair(const test_node& pub_node, const test_node& sub_no
 
 namespace {
 
-/// Publishes warm-ups until every member got one: then every node's route has reached `pub`.
-bool warm_up_members(mqtt::async_client& pub, const std::string& topic,
-                     const std::vector<std::unique_ptr<mqtt::async_client>>& members,
-                     clock_type::time_point deadline) {
-    std::vector<bool> warmed(members.size(), false);
-    while (clock_type::now() < deadline) {
-        pub.publish(topic, warmup_payload.data(), warmup_payload.size(), 1, false)
-            ->wait_for(std::chrono::seconds{1});
-        const auto until = std::min(deadline, clock_type::now() + std::chrono::milliseconds{150});
-        do {
-            for (std::size_t i = 0; i < members.size(); ++i) {
-                mqtt::const_message_ptr m;
-                while (members[i]->try_consume_message(&m)) {
-                    warmed[i] = warmed[i] || (m && m->get_payload_str() == warmup_payload);
-                }
-            }
-            if (std::count(warmed.begin(), warmed.end(), true) == static_cast<long>(warmed.size())) {
-                return true;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds{2});
-        } while (clock_type::now() < until);
-    }
-    return false;
-}
-
 /// Reads every member until the whole sequence arrived and a short linger passed (for
 /// duplicates), or the deadline: the members are read together, not one after another.
-void collect_shared(const std::vector<std::unique_ptr<mqtt::async_client>>& members,
-                    pair_result& r, int count, clock_type::time_point deadline) {
+void collect_shared(const std::vector<mqtt::async_client*>& members, pair_result& r, int count,
+                    clock_type::time_point deadline) {
     std::vector<int> times_seen(static_cast<std::size_t>(count), 0);
     std::vector<bool> reached(members.size(), false);
     auto stop_at = deadline;
@@ -357,12 +347,14 @@ pair_result run_shared_pair(const test_node& pub_node, const cluster_test_option
     std::vector<std::unique_ptr<mqtt::async_client>> members;
     mqtt::async_client pub{uri_of(pub_node.mqtt), "emqxctl-ct-p-" + suffix};
     std::vector<connecting> all{{&pub, &pub_node}};
+    std::vector<mqtt::async_client*> readers;
     for (std::size_t i = 0; i < options.nodes.size(); ++i) {
         const auto& node = options.nodes[i];
         members.push_back(std::make_unique<mqtt::async_client>(
             uri_of(node.mqtt), "emqxctl-ct-m" + std::to_string(i) + "-" + suffix));
         members.back()->start_consuming();
         all.push_back({members.back().get(), &node});
+        readers.push_back(members.back().get());
     }
     try {
         connect_all(all, options);
@@ -381,16 +373,12 @@ pair_result run_shared_pair(const test_node& pub_node, const cluster_test_option
         const auto deadline = clock_type::now() + options.timeout;
         if (r.outcome == pair_outcome::unreachable) {
             // Nothing to test: the publisher or a member is not connected.
-        } else if (!warm_up_members(pub, topic, members, deadline)) {
+        } else if (!wait_for_routes(pub, topic, 1, readers, deadline)) {
             r.error = "no route: warm-up messages published on " + pub_node.node_id +
                       " did not reach a member on every node";
         } else {
-            for (int seq = 0; seq < options.count; ++seq) {
-                const std::string payload = "seq " + std::to_string(seq) + " " + std::to_string(now_ns());
-                pub.publish(topic, payload.data(), payload.size(), 1, false)->wait_for(options.timeout);
-                ++r.sent;
-            }
-            collect_shared(members, r, options.count, clock_type::now() + options.timeout);
+            publish_sequence(pub, topic, 1, options.count, options.timeout, r);
+            collect_shared(readers, r, options.count, clock_type::now() + options.timeout);
         }
     } catch (const std::exception& e) {
         r.error = std::string{"MQTT error: "} + e.what();
