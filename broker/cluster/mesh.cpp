@@ -307,19 +307,23 @@ void mesh::on_link_up(const std::shared_ptr<link>& l) {
 }
 
 void mesh::forget_moved(const std::string& node_id, const std::string& address) {
-    std::erase_if(connectors_, [&](const auto& entry) {
-        const connector& c = entry.second;
-        return !c.configured && !c.self && !c.dialing && c.node_id == node_id &&
-               entry.first != address;
-    });
-    // A configured address its node left is shown as that address, no longer as the node.
-    for (auto& [at, c] : connectors_) {
-        if (c.configured && c.node_id == node_id && at != address) {
-            c.node_id.clear();
-            c.cluster_id.clear();
-            c.http.clear();
-            c.mqtt.clear();
-            c.state = c.state == "up" ? "connecting" : c.state;
+    for (auto it = connectors_.begin(); it != connectors_.end();) {
+        connector& c = it->second;
+        if (c.self || c.node_id != node_id || it->first == address) {
+            ++it;
+        } else if (!c.configured && !c.dialing) {
+            it = connectors_.erase(it);
+        } else {
+            // A configured address its node left is shown as that address, no longer as the
+            // node; a learned one still dialling goes when that attempt ends (dial()).
+            if (c.configured) {
+                c.node_id.clear();
+                c.cluster_id.clear();
+                c.http.clear();
+                c.mqtt.clear();
+                c.state = c.state == "up" ? "connecting" : c.state;
+            }
+            ++it;
         }
     }
 }
