@@ -3,50 +3,30 @@
 // queue). An idle connection must stay small (issue 3: at most 1 KB per idle connection).
 #pragma once
 
+#include "engine/lazy_container.hpp"
+
 #include <deque>
-#include <memory>
 #include <utility>
 
 namespace emqx::broker {
 
 template <typename T>
-class lazy_deque {
+class lazy_deque : public lazy_container<std::deque<T>> {
 public:
-    using iterator = typename std::deque<T>::iterator;
-    using const_iterator = typename std::deque<T>::const_iterator;
-
-    [[nodiscard]] bool empty() const noexcept { return !items_ || items_->empty(); }
-    [[nodiscard]] std::size_t size() const noexcept { return items_ ? items_->size() : 0; }
-
-    iterator begin() noexcept { return items_ ? items_->begin() : empty_.begin(); }
-    iterator end() noexcept { return items_ ? items_->end() : empty_.end(); }
-    const_iterator begin() const noexcept { return items_ ? items_->cbegin() : empty_.cbegin(); }
-    const_iterator end() const noexcept { return items_ ? items_->cend() : empty_.cend(); }
+    using typename lazy_container<std::deque<T>>::iterator;
+    using typename lazy_container<std::deque<T>>::const_iterator;
 
     /// Preconditions as std::deque's: not empty.
-    T& front() { return items_->front(); }
-    const T& front() const { return items_->front(); }
-    T& back() { return items_->back(); }
-    void pop_front() { items_->pop_front(); }
+    T& front() { return this->items_->front(); }
+    const T& front() const { return this->items_->front(); }
+    T& back() { return this->items_->back(); }
+    void pop_front() { this->items_->pop_front(); }
 
-    void push_back(T value) {
-        if (!items_) {
-            items_ = std::make_unique<std::deque<T>>();
-        }
-        items_->push_back(std::move(value));
-    }
+    void push_back(T value) { this->items().push_back(std::move(value)); }
 
     /// `it` must be an iterator of this (non-empty) container.
-    iterator erase(const_iterator it) { return items_->erase(it); }
-    iterator erase(iterator it) { return items_->erase(it); }
-
-    void clear() noexcept { items_.reset(); }
-
-private:
-    std::unique_ptr<std::deque<T>> items_;
-    /// Stands in for begin()/end() while nothing is allocated; never modified. One per
-    /// element type, so its own allocation is paid once, not per session.
-    static inline std::deque<T> empty_{};
+    iterator erase(const_iterator it) { return this->items_->erase(it); }
+    iterator erase(iterator it) { return this->items_->erase(it); }
 };
 
 } // namespace emqx::broker
