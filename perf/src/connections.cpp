@@ -106,6 +106,10 @@ private:
         closed
     };
     enum class phase : std::uint8_t { ramping, holding, done };
+    /// Connected at the TCP level and waiting for the broker's CONNACK or SUBACK.
+    static bool awaiting_ack(state s) noexcept {
+        return s == state::handshaking || s == state::subscribing;
+    }
 
     struct conn {
         explicit conn(asio::io_context& io) : socket(io) {}
@@ -218,8 +222,7 @@ private:
                           [this, i](const boost::system::error_code& e, std::size_t) {
                               conn& w = *conns_[i];
                               w.out = std::string{};
-                              if (e && (w.st == state::handshaking ||
-                                        w.st == state::subscribing)) {
+                              if (e && awaiting_ack(w.st)) {
                                   fail(i, reason_of(e));
                               }
                           });
@@ -250,7 +253,7 @@ private:
             read_more(i);
             return;
         }
-        if (c.st != state::handshaking && c.st != state::subscribing) {
+        if (!awaiting_ack(c.st)) {
             return;
         }
         if (error) {
@@ -364,8 +367,7 @@ private:
         while (!pending_.empty()) {
             const std::size_t i = pending_.front();
             const conn& c = *conns_[i];
-            if (c.st == state::connecting || c.st == state::handshaking ||
-                c.st == state::subscribing) {
+            if (c.st == state::connecting || awaiting_ack(c.st)) {
                 if (now - c.started <= limit) {
                     break;
                 }
