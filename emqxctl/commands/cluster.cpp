@@ -2,6 +2,7 @@
 // cluster life cycle, status and test, print the result as text or JSON, return the status.
 #include "commands/command.hpp"
 
+#include <emqx/client/http.hpp>
 #include <emqx/client/node.hpp>
 #include <emqx/health/cluster_file.hpp>
 #include <emqx/health/cluster_plan.hpp>
@@ -56,6 +57,12 @@ health::progress_callback progress_for(const global_options& g) {
     return [](std::string_view line) {
         std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
     };
+}
+
+/// --timeout and --token as every request to a node uses them.
+client::http_options http_options_of(const global_options& g) {
+    return {.timeout = std::chrono::milliseconds{static_cast<long>(g.timeout_seconds * 1000)},
+            .bearer_token = g.token};
 }
 
 /// ANSI colour on the state words: on a terminal, unless --no-color.
@@ -188,8 +195,7 @@ int run_status(const cluster_flags& f, const global_options& g) {
     if (!seeds) {
         return exit_usage;
     }
-    const auto timeout = std::chrono::milliseconds{static_cast<long>(g.timeout_seconds * 1000)};
-    const auto status = health::judge_cluster(health::ask_nodes(*seeds, timeout, g.token));
+    const auto status = health::judge_cluster(health::ask_nodes(*seeds, http_options_of(g)));
     if (g.output == output_format::json) {
         print(health::to_json(status));
     } else {
@@ -203,8 +209,8 @@ int run_test(const cluster_flags& f, const global_options& g) {
     if (!seeds) {
         return exit_usage;
     }
-    const auto timeout = std::chrono::milliseconds{static_cast<long>(g.timeout_seconds * 1000)};
-    const auto status = health::judge_cluster(health::ask_nodes(*seeds, timeout, g.token));
+    const auto http = http_options_of(g);
+    const auto status = health::judge_cluster(health::ask_nodes(*seeds, http));
     health::cluster_test_options o;
     for (const auto& n : status.nodes) {
         auto mqtt = client::parse_host_port(n.mqtt, client::default_mqtt_port);
@@ -217,7 +223,7 @@ int run_test(const cluster_flags& f, const global_options& g) {
     }
     o.qos = f.qos;
     o.count = f.count;
-    o.timeout = timeout;
+    o.timeout = http.timeout;
     o.username = g.username;
     o.password = g.password;
     o.progress = progress_for(g);

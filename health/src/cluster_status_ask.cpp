@@ -5,6 +5,7 @@
 #include <emqx/client/http.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <future>
 
 namespace emqx::health {
@@ -14,11 +15,9 @@ namespace {
 /// The most nodes one status run asks: a bound on what a misbehaving peer list can cost.
 constexpr std::size_t max_nodes = 64;
 
-node_answer ask_one(const node_seed& seed, std::chrono::milliseconds timeout,
-                    const std::string& bearer_token) {
+node_answer ask_one(const node_seed& seed, const client::http_options& options) {
     node_answer answer{.seed = seed, .reachable = false, .error = {}, .ready_status = 0,
                        .ready_body = {}, .status = nullptr, .cluster = nullptr};
-    const client::http_options options{.timeout = timeout, .bearer_token = bearer_token};
     const auto ready = client::http_get(seed.http, "/ready", options);
     if (!ready) {
         answer.error = ready.error().message;
@@ -44,10 +43,10 @@ node_answer ask_one(const node_seed& seed, std::chrono::milliseconds timeout,
 }
 
 std::vector<node_answer> ask_all(const std::vector<node_seed>& seeds,
-                                 std::chrono::milliseconds timeout, const std::string& bearer_token) {
+                                 const client::http_options& options) {
     std::vector<std::future<node_answer>> pending;
     for (const auto& seed : seeds) {
-        pending.push_back(std::async(std::launch::async, ask_one, seed, timeout, bearer_token));
+        pending.push_back(std::async(std::launch::async, ask_one, seed, std::cref(options)));
     }
     std::vector<node_answer> answers;
     for (auto& p : pending) {
@@ -87,11 +86,11 @@ std::vector<node_seed> discovered(const std::vector<node_answer>& answers) {
 } // namespace
 
 std::vector<node_answer> ask_nodes(const std::vector<node_seed>& seeds,
-                                   std::chrono::milliseconds timeout, const std::string& bearer_token) {
+                                   const client::http_options& options) {
     std::vector<node_seed> first{seeds.begin(),
                                  seeds.begin() + static_cast<std::ptrdiff_t>(std::min(seeds.size(), max_nodes))};
-    auto answers = ask_all(first, timeout, bearer_token);
-    auto more = ask_all(discovered(answers), timeout, bearer_token);
+    auto answers = ask_all(first, options);
+    auto more = ask_all(discovered(answers), options);
     answers.insert(answers.end(), std::make_move_iterator(more.begin()),
                    std::make_move_iterator(more.end()));
     return answers;

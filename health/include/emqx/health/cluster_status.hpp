@@ -2,6 +2,7 @@
 // who sees whom, cluster ids (several = split brain), routes, connections.
 #pragma once
 
+#include <emqx/client/http.hpp>
 #include <emqx/client/node.hpp>
 
 #include <nlohmann/json.hpp>
@@ -42,10 +43,10 @@ struct node_answer {
 
 /// Asks every seed (concurrently) for /ready, /api/v1/status and /api/v1/cluster; then asks the
 /// peers they report with an HTTP address and that were not seeds (one more round).
-/// `bearer_token` goes with every request (nodes with http.auth_token want it for /api/*).
+/// Every request uses `options` (its time budget, and the bearer token that nodes with
+/// http.auth_token want for /api/*).
 [[nodiscard]] std::vector<node_answer> ask_nodes(const std::vector<node_seed>& seeds,
-                                                 std::chrono::milliseconds timeout,
-                                                 const std::string& bearer_token = {});
+                                                 const client::http_options& options);
 
 enum class node_state { up, not_ready, unreachable };
 
