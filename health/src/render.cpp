@@ -21,11 +21,11 @@ std::size_t count_of(const report& r, verdict v) {
 
 const char* colour_of(verdict v) {
     switch (v) {
-    case verdict::ok: return "\033[32m";
-    case verdict::warning: return "\033[33m";
-    case verdict::critical: return "\033[31m";
-    case verdict::unknown: return "\033[35m";
-    case verdict::skipped: return "\033[2m";
+    case verdict::ok: return detail::ansi_good;
+    case verdict::warning: return detail::ansi_pending;
+    case verdict::critical: return detail::ansi_bad;
+    case verdict::unknown: return detail::ansi_unknown;
+    case verdict::skipped: return detail::ansi_faint;
     }
     return "";
 }
@@ -123,7 +123,7 @@ std::string render_text(const report& r, bool color) {
     for (const auto& c : r.checks) {
         const std::string word = pad(std::string(to_string(c.state)), status_width);
         out += pad(c.scope, scope_width) + "  " + pad(c.name, name_width) + "  " +
-               (color ? colour_of(c.state) + word + "\033[0m" : word) + "  " + one_line(c.reason) +
+               (color ? colour_of(c.state) + word + detail::ansi_reset : word) + "  " + one_line(c.reason) +
                "\n";
         if (!c.hint.empty() && c.state != verdict::ok && c.state != verdict::skipped) {
             out += indent + "hint: " + one_line(c.hint) + "\n";
@@ -138,7 +138,7 @@ std::string render_text(const report& r, bool color) {
                   r.nodes.size(),
                   r.nodes.size() == 1 ? "" : "s",
                   r.seconds);
-    out += "\nhealth: " + (color ? colour_of(overall) + word + "\033[0m" : word) + ": " + tally(r) +
+    out += "\nhealth: " + (color ? colour_of(overall) + word + detail::ansi_reset : word) + ": " + tally(r) +
            tail + "\n";
     return out;
 }

@@ -41,26 +41,34 @@ inline std::string format_number(double value) {
     return text;
 }
 
+// The ANSI colours of every text report: one palette for health, cluster status and test.
+inline constexpr const char* ansi_good = "\033[32m";    // green
+inline constexpr const char* ansi_pending = "\033[33m"; // yellow
+inline constexpr const char* ansi_bad = "\033[31m";     // red
+inline constexpr const char* ansi_unknown = "\033[35m"; // magenta
+inline constexpr const char* ansi_faint = "\033[2m";
+inline constexpr const char* ansi_reset = "\033[0m";
+
 /// The ANSI colour of a state word the cluster commands print (green for good, yellow for on
 /// the way, red for bad, magenta for unknown); nullptr for any other word.
 inline const char* colour_of_word(std::string_view word) {
     for (std::string_view good : {"ok", "up", "OK", "SUCCESS"}) {
         if (word == good) {
-            return "\033[32m";
+            return ansi_good;
         }
     }
     for (std::string_view pending : {"connecting", "not", "WARNING"}) {
         if (word == pending) {
-            return "\033[33m";
+            return ansi_pending;
         }
     }
     for (std::string_view bad : {"FAIL", "FAILED", "FAILURE", "CRITICAL", "down", "refused",
                                  "unreachable", "UNREACHABLE"}) {
         if (word == bad) {
-            return "\033[31m";
+            return ansi_bad;
         }
     }
-    return word == "UNKNOWN" || word == "?" ? "\033[35m" : nullptr;
+    return word == "UNKNOWN" || word == "?" ? ansi_unknown : nullptr;
 }
 
 /// `text` coloured as colour_of_word says of its first word, when `color`; padded with
@@ -75,7 +83,7 @@ inline std::string painted(const std::string& text, bool color, std::size_t widt
     if (colour == nullptr) {
         return text + pad;
     }
-    return colour + text + "\033[0m" + pad;
+    return colour + text + ansi_reset + pad;
 }
 
 } // namespace emqx::health::detail
