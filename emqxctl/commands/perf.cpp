@@ -2,7 +2,7 @@
 // options, run it, print the results as text or JSON (and with --out into files), return the
 // exit status. `connections`, `all` and `compare` live in perf_connections.cpp and perf_all.cpp.
 #include "commands/command.hpp"
-#include "commands/perf_common.hpp"
+#include "support/perf_common.hpp"
 
 #include <cstdio>
 #include <memory>

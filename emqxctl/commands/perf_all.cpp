@@ -1,7 +1,7 @@
 // `emqxctl perf all` (the five scenarios in sequence into perf-results-YYYYMMDD-HHMMSS/) and
 // `emqxctl perf compare BASE.json NEW.json` (the regression gate).
 #include "commands/command.hpp"
-#include "commands/perf_common.hpp"
+#include "support/perf_common.hpp"
 
 #include <cstdio>
 #include <filesystem>

@@ -1,6 +1,6 @@
 // `emqxctl perf connections`: ramp to N connections at a rate, hold them, report.
 #include "commands/command.hpp"
-#include "commands/perf_common.hpp"
+#include "support/perf_common.hpp"
 
 #include <cstdio>
 #include <memory>

@@ -1,5 +1,5 @@
 // What the `emqxctl perf` subcommands share: flags to options, Ctrl-C, progress, --out.
-#include "commands/perf_common.hpp"
+#include "support/perf_common.hpp"
 
 #include <algorithm>
 #include <csignal>
