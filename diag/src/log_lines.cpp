@@ -1,4 +1,5 @@
-// Splitting blocks of bytes into lines with memchr, moving only a partial last line.
+// Splitting blocks of bytes into lines with the '\n' bits of byte_classes, moving only a
+// partial last line.
 #include <emqx/diag/log_lines.hpp>
 
 #include <algorithm>
@@ -6,16 +7,26 @@
 
 namespace emqx::diag {
 
-line_splitter::line_splitter(std::size_t block) : block_(std::max<std::size_t>(block, 1)) {}
+namespace {
+// The classifier reads whole 64-byte words: this much readable room follows the data.
+constexpr std::size_t padding = 64;
+} // namespace
+
+line_splitter::line_splitter(std::size_t block) : block_(std::max<std::size_t>(block, 1)) {
+}
 
 bool line_splitter::next(std::string_view& line) noexcept {
     if (scan_ < end_) {
-        const char* base = buffer_.get();
-        const void* found = std::memchr(base + scan_, '\n', end_ - scan_);
-        if (found != nullptr) {
-            const auto newline = static_cast<std::size_t>(static_cast<const char*>(found) - base);
-            line = std::string_view{base + begin_, newline - begin_};
+        if (classified_ < end_) {
+            // The last word may have been classified partly: do it again from its start.
+            classes_.classify(buffer_.get(), classified_ & ~std::size_t{63}, end_);
+            classified_ = end_;
+        }
+        const std::size_t newline = classes_.find(byte_classes::newline, scan_, end_);
+        if (newline < end_) {
+            line = std::string_view{buffer_.get() + begin_, newline - begin_};
             begin_ = scan_ = newline + 1;
+            terminated_ = true;
             return true;
         }
         scan_ = end_;
@@ -23,6 +34,7 @@ bool line_splitter::next(std::string_view& line) noexcept {
     if (finished_ && begin_ < end_) {
         line = std::string_view{buffer_.get() + begin_, end_ - begin_};
         begin_ = scan_ = end_;
+        terminated_ = false;
         return true;
     }
     return false;
@@ -34,10 +46,11 @@ std::span<char> line_splitter::space() {
         scan_ -= begin_;
         end_ -= begin_;
         begin_ = 0;
+        classified_ = 0;
     }
     if (capacity_ - end_ < block_) {
         const std::size_t capacity = std::max(capacity_ * 2, end_ + block_);
-        auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+        auto bigger = std::make_unique_for_overwrite<char[]>(capacity + padding);
         if (end_ > 0) {
             std::memcpy(bigger.get(), buffer_.get(), end_);
         }

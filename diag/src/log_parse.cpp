@@ -1,8 +1,11 @@
 // The pure parser of emqxd's log lines: text and JSON (DESIGN.md section 7).
 #include <emqx/diag/log_record.hpp>
 
+#include "log_time.hpp"
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cctype>
@@ -14,56 +17,12 @@ namespace emqx::diag {
 
 namespace {
 
+using detail::digits;
+using detail::is_digit;
+using detail::minute_ms;
+
 constexpr std::array<std::string_view, 6> level_names{"TRACE", "DEBUG", "INFO", "WARN", "ERROR",
                                                       "FATAL"};
-
-bool is_digit(char ch) noexcept {
-    return ch >= '0' && ch <= '9';
-}
-
-// Reads `count` digits at `pos`; nullopt when any is not a digit.
-std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t count) noexcept {
-    if (pos + count > text.size()) {
-        return std::nullopt;
-    }
-    int value = 0;
-    for (std::size_t i = pos; i < pos + count; ++i) {
-        if (!is_digit(text[i])) {
-            return std::nullopt;
-        }
-        value = value * 10 + (text[i] - '0');
-    }
-    return value;
-}
-
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2 ? 1 : 0;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-// "YYYY-MM-DDTHH:MM" (text has at least 20 bytes) as milliseconds since the epoch.
-std::optional<std::int64_t> minute_ms(std::string_view text) noexcept {
-    if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':') {
-        return std::nullopt;
-    }
-    const auto year = digits(text, 0, 4);
-    const auto month = digits(text, 5, 2);
-    const auto day = digits(text, 8, 2);
-    const auto hour = digits(text, 11, 2);
-    const auto minute = digits(text, 14, 2);
-    if (!year || !month || !day || !hour || !minute || *month < 1 || *month > 12 || *day < 1 ||
-        *day > 31 || *hour > 23 || *minute > 59) {
-        return std::nullopt;
-    }
-    const std::int64_t days = days_from_civil(*year, static_cast<unsigned>(*month),
-                                              static_cast<unsigned>(*day));
-    return ((days * 24 + *hour) * 60 + *minute) * 60000;
-}
 
 // parse_timestamp, remembering the minute in `cache` so that the next line of the same
 // minute only parses ":SS.fffZ".
@@ -303,7 +262,11 @@ std::optional<parse_failure> parse_text(std::string_view line, log_view& out) {
         ++pos;
     }
     out.fields.clear();
-    return parse_tail(line.substr(pos), out);
+    if (const auto failure = parse_tail(line.substr(pos), out)) {
+        return failure;
+    }
+    out.index_fields();
+    return std::nullopt;
 }
 
 expected<log_record, parse_failure> parse_json(std::string_view line) {
@@ -428,15 +391,38 @@ expected<log_record, parse_failure> parse_line(std::string_view line) {
 std::string_view log_view::field(std::string_view key, std::string& scratch) const {
     for (const auto& f : fields) {
         if (f.key == key) {
-            if (!f.escaped) {
-                return f.value;
-            }
-            scratch.clear();
-            decode_quoted(f.value, scratch);
-            return scratch;
+            return f.escaped ? decoded(f, scratch) : f.value;
         }
     }
     return {};
+}
+
+std::string_view log_view::decoded(const field_view& f, std::string& scratch) {
+    scratch.clear();
+    decode_quoted(f.value, scratch);
+    return scratch;
+}
+
+std::optional<known_field> known_field_of(std::string_view key) noexcept {
+    for (std::size_t i = 0; i < known_fields; ++i) {
+        if (key == known_field_names[i]) {
+            return static_cast<known_field>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+void log_view::index_fields() noexcept {
+    known = {};
+    const std::size_t n = std::min<std::size_t>(fields.size(), 255);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (const auto k = known_field_of(fields[i].key)) {
+            auto& slot = known[static_cast<std::size_t>(*k)];
+            if (slot == 0) {
+                slot = static_cast<std::uint8_t>(i + 1);
+            }
+        }
+    }
 }
 
 void log_view::copy_to(log_record& out) const {
@@ -473,6 +459,7 @@ void log_view::assign(const log_record& record) {
     for (const auto& [key, value] : record.fields) {
         fields.push_back({key, value, false});
     }
+    index_fields();
 }
 
 std::optional<std::int64_t> parse_timestamp(std::string_view text) noexcept {

@@ -159,6 +159,12 @@ bool merged_views::read_from(std::size_t index) {
     std::string_view line;
     while (s.reader->next(line)) {
         ++stats.lines;
+        const auto& lines = s.reader->lines();
+        if (lines.terminated() && parse_text_fast(line, lines.classes(), lines.position(line), s.head)) {
+            ++stats.parsed;
+            s.head.node = stats.node;
+            return true;
+        }
         const auto failure = parse_line_view(line, s.head);
         if (!failure) {
             ++stats.parsed;
@@ -181,6 +187,18 @@ bool merged_views::read_from(std::size_t index) {
 }
 
 const log_view* merged_views::next() {
+    if (sources_.size() == 1) {
+        // One file: nothing to merge, no heap.
+        bool more = false;
+        if (started_) {
+            more = read_from(0);
+        } else {
+            more = !heap_.empty(); // the first record, read by the constructor
+            heap_.clear();
+        }
+        started_ = more;
+        return more ? &sources_[0]->head : nullptr;
+    }
     // The head returned last is used up only now, so that its line stays valid until here.
     if (started_ && read_from(current_)) {
         heap_.emplace_back(sources_[current_]->head.unix_ms, current_);

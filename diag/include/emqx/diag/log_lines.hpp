@@ -1,6 +1,8 @@
 // Splitting a byte stream read in large blocks into lines, without a copy per line.
 #pragma once
 
+#include <emqx/diag/byte_classes.hpp>
+
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -28,6 +30,16 @@ public:
     /// The input ended.
     void finish() noexcept { finished_ = true; }
 
+    /// The classes of the buffer's bytes; a line that next() gave and that ended with '\n' is
+    /// classified up to and including its '\n'.
+    [[nodiscard]] const byte_classes& classes() const noexcept { return classes_; }
+    /// Where `line` (the last from next()) starts in the classified buffer, and whether it
+    /// ended with a '\n' (the last line of a file may not).
+    [[nodiscard]] std::size_t position(std::string_view line) const noexcept {
+        return static_cast<std::size_t>(line.data() - buffer_.get());
+    }
+    [[nodiscard]] bool terminated() const noexcept { return terminated_; }
+
 private:
     std::size_t block_;
     std::unique_ptr<char[]> buffer_;
@@ -35,7 +47,10 @@ private:
     std::size_t begin_ = 0; // first byte of the current line
     std::size_t scan_ = 0;  // where the search for '\n' resumes (no byte is searched twice)
     std::size_t end_ = 0;   // end of the bytes read
+    std::size_t classified_ = 0; // classes_ are valid for [0, classified_)
+    byte_classes classes_;
     bool finished_ = false;
+    bool terminated_ = false;
 };
 
 } // namespace emqx::diag

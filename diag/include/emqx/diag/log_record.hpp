@@ -13,6 +13,8 @@
 
 namespace emqx::diag {
 
+class byte_classes;
+
 enum class log_level : std::uint8_t { trace, debug, info, warn, error, fatal };
 
 /// "TRACE" ... "FATAL".
@@ -46,6 +48,15 @@ enum class parse_failure : std::uint8_t {
 
 [[nodiscard]] std::string_view failure_name(parse_failure failure) noexcept;
 
+/// The fields the log analysis reads from every line: the parser notes where each is, so
+/// that asking for one costs no search.
+enum class known_field : std::uint8_t { reason, cluster_id, client_id, username, peer, node, addr, address };
+inline constexpr std::size_t known_fields = 8;
+inline constexpr std::array<std::string_view, known_fields> known_field_names{
+    "reason", "cluster_id", "client_id", "username", "peer", "node", "addr", "address"};
+/// The known field a key names, if any.
+[[nodiscard]] std::optional<known_field> known_field_of(std::string_view key) noexcept;
+
 /// One key=value of a line, as views. A quoted value with a backslash in it is `escaped`: its
 /// view is the raw text between the quotes, decoded by log_view::field.
 struct field_view {
@@ -63,6 +74,8 @@ struct log_view {
     std::string_view component;
     std::string_view message;
     std::vector<field_view> fields;
+    /// For each known_field, 1 + the index in `fields` of the first field with its key; 0 none.
+    std::array<std::uint8_t, known_fields> known{};
     std::string_view node;
     log_record json; ///< the owner of a JSON line's strings
     /// The parser's memory of the last text line's "YYYY-MM-DDTHH:MM" and its time: lines of
@@ -80,17 +93,39 @@ struct log_view {
     /// The value of field `key` (the first one, as log_record::field), or "" when the line has
     /// none; an escaped value is decoded into `scratch` and the view points there.
     [[nodiscard]] std::string_view field(std::string_view key, std::string& scratch) const;
+    /// The same for a known field, without a search.
+    [[nodiscard]] std::string_view field(known_field key, std::string& scratch) const {
+        const unsigned slot = known[static_cast<std::size_t>(key)];
+        if (slot == 0) {
+            return {};
+        }
+        const field_view& f = fields[slot - 1];
+        return f.escaped ? decoded(f, scratch) : f.value;
+    }
+    /// Sets `known` from `fields`.
+    void index_fields() noexcept;
     /// The same event as an owning record (fields decoded).
     [[nodiscard]] log_record to_record() const;
     /// Sets `out` to this event, reusing its strings' memory.
     void copy_to(log_record& out) const;
     /// Views of `record` (which must outlive this view).
     void assign(const log_record& record);
+
+private:
+    static std::string_view decoded(const field_view& f, std::string& scratch);
 };
 
 /// parse_line into views: nullopt on success, else why the line is not a log event. `out` is
 /// overwritten (its vectors keep their memory); its `node` is left as it was.
 [[nodiscard]] std::optional<parse_failure> parse_line_view(std::string_view line, log_view& out);
+
+/// The fast path of parse_line_view for a text line that ends with a '\n' at
+/// `at + line.size()` in the buffer `classes` describes (`line` starts at `at`; the buffer must
+/// be readable for 16 bytes past that '\n', as line_splitter's is): true when
+/// it parsed the line, with `out` exactly as parse_line_view would set it; false when the line
+/// needs the full parser (anything unusual: escapes, control bytes, a malformed part).
+[[nodiscard]] bool parse_text_fast(std::string_view line, const byte_classes& classes,
+                                   std::size_t at, log_view& out);
 
 /// Parses one line (without its newline; a trailing '\r' is ignored) in the text format
 /// `TS LEVEL component message key=value ...` or the JSON format (`{"ts":..,"level":..,

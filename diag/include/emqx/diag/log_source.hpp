@@ -29,6 +29,8 @@ public:
     [[nodiscard]] bool next(std::string& line);
     /// The same without a copy: the view is valid until the next call.
     [[nodiscard]] bool next(std::string_view& line);
+    /// The splitter of the last line next() gave: where it is and its byte classes.
+    [[nodiscard]] const line_splitter& lines() const noexcept { return *lines_; }
     /// Set when reading stopped on a decompression or read error rather than at the end.
     [[nodiscard]] const std::string& error() const noexcept { return error_; }
 

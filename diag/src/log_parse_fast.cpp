@@ -1,0 +1,259 @@
+// The fast path of the text line parser: the shape emqxd writes (a 24-byte timestamp, single
+// spaces where the format has them, no escapes), read with the byte classes of the block
+// instead of byte loops. Whatever it does not accept goes to the full parser, which gives the
+// same result for every line this accepts (the unit tests compare the two on generated and
+// mutated lines).
+#include "log_time.hpp"
+
+#include <emqx/diag/byte_classes.hpp>
+#include <emqx/diag/log_record.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace emqx::diag {
+
+namespace {
+
+using kinds = byte_classes;
+
+constexpr std::uint64_t word_of(std::string_view text) noexcept {
+    std::uint64_t word = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        word |= std::uint64_t{static_cast<unsigned char>(text[i])} << (8 * i);
+    }
+    return word;
+}
+
+// The level token of `size` bytes at `p` (readable for 8 bytes): the exact upper-case names
+// by one compare each, anything else by parse_level.
+std::optional<log_level> level_at(const char* p, std::size_t size) noexcept {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    if (size == 4) {
+        word &= 0xFFFF'FFFFULL;
+        if (word == word_of("INFO")) {
+            return log_level::info;
+        }
+        if (word == word_of("WARN")) {
+            return log_level::warn;
+        }
+    } else if (size == 5) {
+        word &= 0xFF'FFFF'FFFFULL;
+        if (word == word_of("DEBUG")) {
+            return log_level::debug;
+        }
+        if (word == word_of("ERROR")) {
+            return log_level::error;
+        }
+        if (word == word_of("TRACE")) {
+            return log_level::trace;
+        }
+    }
+    return parse_level({p, size});
+}
+
+// The known fields by a perfect hash of a key's first 16 bytes (zero-padded) and its length:
+// one table probe and one compare per field, where a switch on the length was an indirect
+// jump mispredicted on most fields.
+struct key_words {
+    std::uint64_t head = 0;
+    std::uint64_t rest = 0;
+};
+
+constexpr key_words words_of(std::string_view key) noexcept {
+    key_words w;
+    for (std::size_t i = 0; i < key.size() && i < 16; ++i) {
+        (i < 8 ? w.head : w.rest) |= std::uint64_t{static_cast<unsigned char>(key[i])}
+                                     << (8 * (i % 8));
+    }
+    return w;
+}
+
+constexpr std::size_t key_slot(key_words w, std::size_t size, std::uint64_t multiplier) noexcept {
+    return static_cast<std::size_t>(((w.head ^ (w.rest << 1) ^ size) * multiplier) >> 60);
+}
+
+// The first odd multiplier that puts the known keys in distinct slots of 16.
+constexpr std::uint64_t key_multiplier = [] {
+    for (std::uint64_t i = 1;; ++i) {
+        std::uint64_t m = i * 0x9e3779b97f4a7c15ULL; // candidates far apart (splitmix64)
+        m = (m ^ (m >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        m = (m ^ (m >> 27)) | 1U;
+        std::array<bool, 16> used{};
+        bool clash = false;
+        for (const auto name : known_field_names) {
+            const std::size_t slot = key_slot(words_of(name), name.size(), m);
+            clash = clash || used[slot];
+            used[slot] = true;
+        }
+        if (!clash) {
+            return m;
+        }
+    }
+}();
+
+struct key_entry {
+    key_words words;
+    std::size_t size = 0; // 0: empty
+    std::uint8_t field = 0;
+};
+
+constexpr std::array<key_entry, 16> key_table = [] {
+    std::array<key_entry, 16> table{};
+    for (std::size_t i = 0; i < known_fields; ++i) {
+        const auto name = known_field_names[i];
+        table[key_slot(words_of(name), name.size(), key_multiplier)] = {
+            words_of(name), name.size(), static_cast<std::uint8_t>(i)};
+    }
+    return table;
+}();
+
+// The known field the key of `size` bytes at `p` names, or -1; reads 16 bytes at `p` (the
+// line buffer is padded).
+[[gnu::always_inline]] inline int known_key_at(const char* p, std::size_t size) noexcept {
+    key_words w;
+    std::memcpy(&w.head, p, 8);
+    std::memcpy(&w.rest, p + 8, 8);
+    // Masks without a branch: a shift by 64 or more is avoided by splitting it in two.
+    const std::size_t n = size < 16 ? size : 16;
+    const std::size_t head_bits = 8 * (n < 8 ? n : 8);
+    const std::size_t rest_bits = 8 * (n > 8 ? n - 8 : 0);
+    w.head &= ~((~std::uint64_t{0} << (head_bits / 2)) << (head_bits - head_bits / 2));
+    w.rest &= ~((~std::uint64_t{0} << (rest_bits / 2)) << (rest_bits - rest_bits / 2));
+    const key_entry& e = key_table[key_slot(w, size, key_multiplier)];
+    const bool same = (e.size == size) & (e.words.head == w.head) & (e.words.rest == w.rest);
+    return same ? e.field : -1;
+}
+
+int digit(char ch) noexcept {
+    return ch - '0';
+}
+
+} // namespace
+
+// Built twice, chosen at load time: x86-64-v3 has tzcnt/lzcnt, where the baseline's bsf needs
+// a branch for a zero word, and this function counts zeros a dozen times a line.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+[[gnu::target_clones("arch=x86-64-v3", "default")]]
+#endif
+bool parse_text_fast(std::string_view line, const byte_classes& classes, std::size_t at, log_view& out) {
+    const std::size_t e = at + line.size(); // the '\n'
+    const auto c = classes.bits();
+    if (line.size() < 26 || classes.any_bad(at, e)) {
+        return false;
+    }
+    const char* p = line.data();
+    const char* base = p - at;
+    // "YYYY-MM-DDTHH:MM:SS.mmmZ " and a level right after the one space.
+    if (p[10] != 'T' || p[16] != ':' || p[19] != '.' || p[23] != 'Z' || p[24] != ' ' ||
+        p[25] == ' ' || !detail::is_digit(p[17]) || !detail::is_digit(p[18]) ||
+        !detail::is_digit(p[20]) || !detail::is_digit(p[21]) || !detail::is_digit(p[22])) {
+        return false;
+    }
+    const int second = digit(p[17]) * 10 + digit(p[18]);
+    if (second > 60) {
+        return false;
+    }
+    auto& cache = out.minute;
+    std::uint64_t minute_head = 0;
+    std::uint64_t minute_tail = 0;
+    std::memcpy(&minute_head, p, 8);
+    std::memcpy(&minute_tail, p + 8, 8);
+    std::uint64_t cached_head = 0;
+    std::uint64_t cached_tail = 0;
+    std::memcpy(&cached_head, cache.text.data(), 8);
+    std::memcpy(&cached_tail, cache.text.data() + 8, 8);
+    if (!cache.valid || ((minute_head ^ cached_head) | (minute_tail ^ cached_tail)) != 0) {
+        const auto minute = detail::minute_ms(line);
+        if (!minute) {
+            return false;
+        }
+        std::memcpy(cache.text.data(), p, cache.text.size());
+        cache.unix_ms = *minute;
+        cache.valid = true;
+    }
+    // Each search below depends on as few others as possible: the first '=' is looked for
+    // while the level and component are, and each field's parts hang off its '=' only, so
+    // that the loads of different fields overlap instead of waiting on each other.
+    const std::size_t level_end = c.next(kinds::space, at + 25);
+    std::size_t equals = c.next(kinds::equals, at + 26);
+    const auto level = level_at(p + 25, level_end - at - 25);
+    if (!level) {
+        return false;
+    }
+    const std::size_t component = c.next_not(kinds::space, level_end, e);
+    if (component == e) {
+        return false;
+    }
+    const std::size_t component_end = c.next(kinds::space, component);
+    const std::size_t tail = c.next_not(kinds::space, component_end, e);
+
+    out.fields.clear();
+    out.known = {};
+    std::size_t message_end = e;
+    if (equals < e) {
+        if (equals < tail) {
+            return false; // a '=' in the level or the component
+        }
+        // The first '=' belongs to the first field: the words before its key are the message.
+        std::size_t key = std::max(c.last_before(kinds::space, at + 26, equals) + 1, tail);
+        message_end = key;
+        std::size_t end = 0; // where the last field's value ended
+        for (bool first = true;; first = false) {
+            if (key >= equals || c.next(kinds::nonkey, key) != equals ||
+                (!first && c.next_not(kinds::space, end, e) != key)) {
+                return false; // not a key, or a word with no value between fields
+            }
+            std::size_t value = equals + 1;
+            std::size_t value_end = 0;
+            std::size_t next_equals = 0;
+            if (base[value] == '"') {
+                value_end = c.next(kinds::quote, value + 1);
+                if (value_end == e) {
+                    return false; // unterminated
+                }
+                ++value;
+                end = value_end + 1;
+                next_equals = c.next(kinds::equals, end);
+            } else {
+                if (base[value] == ' ') {
+                    return false; // "key= value": the full parser's rules apply
+                }
+                value_end = end = c.next(kinds::space, value);
+                next_equals = c.next(kinds::equals, value);
+                if (next_equals < end) {
+                    return false; // a '=' in an unquoted value
+                }
+            }
+            const std::string_view name{base + key, equals - key};
+            if (const int k = known_key_at(name.data(), name.size());
+                k >= 0 && out.fields.size() < 255) {
+                auto& slot = out.known[static_cast<std::size_t>(k)];
+                slot = slot == 0 ? static_cast<std::uint8_t>(out.fields.size() + 1) : slot;
+            }
+            out.fields.push_back({name, {base + value, value_end - value}, false});
+            if (next_equals == e) {
+                break;
+            }
+            const std::size_t space = c.last_before(kinds::space, equals, next_equals);
+            key = space == next_equals ? end : space + 1;
+            equals = next_equals;
+        }
+        if (c.next_not(kinds::space, end, e) != e) {
+            return false; // a word with no value after the fields
+        }
+    }
+    while (message_end > tail && base[message_end - 1] == ' ') {
+        --message_end;
+    }
+    out.unix_ms = cache.unix_ms + std::int64_t{second} * 1000 +
+                  (digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]));
+    out.level = *level;
+    out.component = {base + component, component_end - component};
+    out.message = {base + tail, message_end - tail};
+    return true;
+}
+
+} // namespace emqx::diag
