@@ -42,7 +42,7 @@ std::string_view address_only(std::string_view peer) {
 
 // The peer a cluster event is about: its node id, else its address.
 std::string cluster_peer(const log_view& r, std::string& scratch) {
-    for (const char* key : {"node", "peer", "addr", "address"}) {
+    for (const auto key : {known_field::node, known_field::peer, known_field::addr, known_field::address}) {
         if (const auto value = r.field(key, scratch); !value.empty()) {
             return std::string{value};
         }
@@ -115,6 +115,68 @@ void append_masked(std::string& out, std::string_view token) {
             in_digits = false;
         }
     }
+}
+
+// The first and last eight bytes of a text (zero-padded when shorter).
+struct edge_words {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+};
+
+// For texts of equal length, equal edge words mean equal texts up to 16 bytes: a shorter
+// text is read in overlapping pieces that cover it (no read past its end).
+[[gnu::always_inline]] inline edge_words edges_of(std::string_view text) noexcept {
+    edge_words w;
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    if (n >= 8) {
+        std::memcpy(&w.first, p, 8);
+        std::memcpy(&w.last, p + n - 8, 8);
+    } else if (n >= 4) {
+        std::uint32_t head = 0;
+        std::uint32_t tail = 0;
+        std::memcpy(&head, p, 4);
+        std::memcpy(&tail, p + n - 4, 4);
+        w.first = head | (std::uint64_t{tail} << 32);
+    } else if (n > 0) {
+        w.first = static_cast<unsigned char>(p[0]) | (static_cast<unsigned>(static_cast<unsigned char>(p[n / 2])) << 8) |
+                  (static_cast<unsigned>(static_cast<unsigned char>(p[n - 1])) << 16);
+    }
+    return w;
+}
+
+// Hashes the lengths and the first and last eight bytes only: the few distinct messages differ
+// there, and equal hashes are compared in full anyway.
+std::uint64_t message_hash(std::string_view component, std::string_view message) noexcept {
+    const edge_words m = edges_of(message);
+    const edge_words c = edges_of(component);
+    std::uint64_t h = (m.first ^ (message.size() << 56)) * 0x9e3779b97f4a7c15ULL;
+    h ^= (m.last + c.first) * 0xbf58476d1ce4e5b9ULL;
+    h ^= (c.last ^ component.size()) * 0x94d049bb133111ebULL;
+    h ^= h >> 32; // the products differ mostly in their high bits: bring them down
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return h ^ (h >> 29);
+}
+
+// Equal texts, compared eight bytes a step inline (they are short: messages, node names).
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    const std::size_t n = a.size();
+    if (n < 8) {
+        return edges_of(a).first == edges_of(b).first;
+    }
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+        std::uint64_t x = 0;
+        std::uint64_t y = 0;
+        std::memcpy(&x, a.data() + i, 8);
+        std::memcpy(&y, b.data() + i, 8);
+        if (x != y) {
+            return false;
+        }
+    }
+    return edges_of(a).last == edges_of(b).last;
 }
 
 } // namespace
@@ -209,6 +271,25 @@ struct analyzer::counters {
     static constexpr std::size_t ring_size = 32; // a power of two, above delay * adds per line
     static constexpr std::uint64_t delay = 4;    // lines
     std::array<pending_add, ring_size> pending{};
+
+    // Whether a reason= value speaks of slowness, remembered per distinct value: a log has few.
+    struct reason_verdict {
+        std::string text;
+        bool slow = false;
+        bool known = false;
+    };
+    std::array<reason_verdict, 64> reasons{};
+
+    bool slow_reason(std::string_view reason) {
+        auto& v = reasons[static_cast<std::size_t>(message_hash({}, reason)) % reasons.size()];
+        if (!v.known || !same_text(v.text, reason)) {
+            v.text.assign(reason);
+            v.slow = contains_lower(reason, "timeout") || contains_lower(reason, "slow") ||
+                     contains_lower(reason, "lag");
+            v.known = true;
+        }
+        return v.slow;
+    }
     std::size_t head = 0; // oldest pending
     std::size_t tail = 0; // next free
     std::uint64_t line = 0;
@@ -259,33 +340,13 @@ void analyzer::add(const log_record& record) {
     add(record_view_);
 }
 
-namespace {
-
-// Hashes the length and the first and last eight bytes only: the few distinct messages differ
-// there, and equal hashes are compared in full anyway.
-std::uint64_t edge_hash(std::string_view text) noexcept {
-    if (text.size() <= 16) {
-        return short_hash(text);
-    }
-    std::array<char, 16> edges{};
-    std::memcpy(edges.data(), text.data(), 8);
-    std::memcpy(edges.data() + 8, text.data() + text.size() - 8, 8);
-    return short_hash({edges.data(), edges.size()}) ^ text.size();
-}
-
-std::uint64_t message_hash(std::string_view component, std::string_view message) noexcept {
-    return edge_hash(message) ^ (edge_hash(component) * 0x9e3779b97f4a7c15ULL);
-}
-
-} // namespace
-
 analyzer::message_entry& analyzer::entry_for(const log_view& r) {
     const std::uint64_t hash = message_hash(r.component, r.message);
     std::size_t mask = index_.size() - 1;
     std::size_t slot = static_cast<std::size_t>(hash) & mask;
     for (; !index_.empty() && index_[slot] != nullptr; slot = (slot + 1) & mask) {
         const auto& stats = index_[slot]->stats;
-        if (stats.message == r.message && stats.component == r.component) {
+        if (same_text(stats.message, r.message) && same_text(stats.component, r.component)) {
             return *index_[slot];
         }
     }
@@ -355,7 +416,7 @@ void analyzer::add(const log_view& r) {
     auto& res = result_;
     ++res.records;
     ++res.levels[static_cast<std::size_t>(r.level)];
-    if (r.node != last_node_ || res.nodes.empty()) {
+    if (!same_text(r.node, last_node_) || res.nodes.empty()) {
         res.nodes.emplace(r.node);
         last_node_.assign(r.node);
     }
@@ -372,11 +433,8 @@ void analyzer::add(const log_view& r) {
     res.categories.cluster += e.cluster ? 1U : 0U;
     if (e.performance) {
         ++res.categories.performance;
-    } else if (const auto reason = r.field("reason", scratch_); !reason.empty()) {
-        res.categories.performance += contains_lower(reason, "timeout") || contains_lower(reason, "slow") ||
-                                              contains_lower(reason, "lag")
-                                          ? 1U
-                                          : 0U;
+    } else if (const auto reason = r.field(known_field::reason, scratch_); !reason.empty()) {
+        res.categories.performance += counters_->slow_reason(reason) ? 1U : 0U;
     }
 
     auto& m = e.stats;
@@ -384,7 +442,7 @@ void analyzer::add(const log_view& r) {
     m.level = std::max(m.level, r.level);
     m.first_ms = std::min(m.first_ms, r.unix_ms);
     m.last_ms = std::max(m.last_ms, r.unix_ms);
-    if (r.node != e.last_node || m.count == 1) {
+    if (!same_text(r.node, e.last_node) || m.count == 1) {
         if (m.nodes.size() < 64) {
             m.nodes.emplace(r.node);
         }
@@ -414,31 +472,31 @@ void analyzer::add_error(const log_view& r) {
 
 void analyzer::add_mqtt(const log_view& r, const message_entry& e) {
     auto& res = result_;
-    if (const auto id = r.field("cluster_id", scratch_); !id.empty() && (id != last_cluster_id_ || res.cluster_ids.empty())) {
+    if (const auto id = r.field(known_field::cluster_id, scratch_); !id.empty() && (id != last_cluster_id_ || res.cluster_ids.empty())) {
         res.cluster_ids.emplace(id);
         last_cluster_id_.assign(id);
     }
     if (e.auth_failure) {
-        const auto username = r.field("username", scratch_);
-        counters_->bump(counters_->auth_by_username, username.empty() ? "-" : username);
-        const auto peer = r.field("peer", scratch_);
+        const auto username = r.field(known_field::username, scratch_);
+        counters_->auth_by_username.add( username.empty() ? "-" : username);
+        const auto peer = r.field(known_field::peer, scratch_);
         counters_->bump(counters_->auth_by_peer, address_only(peer.empty() ? "-" : peer));
     }
     switch (e.mqtt) {
-    case mqtt_connected: counters_->bump(counters_->flapping, r.field("client_id", scratch_)); break;
+    case mqtt_connected: counters_->bump(counters_->flapping, r.field(known_field::client_id, scratch_)); break;
     case mqtt_taken_over:
-        counters_->bump(counters_->takeovers, r.field("client_id", scratch_));
-        counters_->bump(counters_->disconnect_reasons, "session_taken_over");
+        counters_->bump(counters_->takeovers, r.field(known_field::client_id, scratch_));
+        counters_->disconnect_reasons.add( "session_taken_over");
         break;
     case mqtt_protocol_error: {
-        const auto reason = r.field("reason", scratch_);
-        counters_->bump(counters_->protocol_errors, reason.empty() ? "unknown" : reason);
-        counters_->bump(counters_->disconnect_reasons, reason.empty() ? "protocol_error" : reason);
+        const auto reason = r.field(known_field::reason, scratch_);
+        counters_->protocol_errors.add( reason.empty() ? "unknown" : reason);
+        counters_->disconnect_reasons.add( reason.empty() ? "protocol_error" : reason);
         break;
     }
     case mqtt_disconnect: {
-        const auto reason = r.field("reason", scratch_);
-        counters_->bump(counters_->disconnect_reasons, reason.empty() ? std::string_view{e.disconnect_key} : reason);
+        const auto reason = r.field(known_field::reason, scratch_);
+        counters_->disconnect_reasons.add( reason.empty() ? std::string_view{e.disconnect_key} : reason);
         break;
     }
     default: break;
