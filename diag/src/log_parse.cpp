@@ -262,6 +262,7 @@ std::optional<parse_failure> parse_text(std::string_view line, log_view& out) {
         ++pos;
     }
     out.fields.clear();
+    out.shape = 0;
     if (const auto failure = parse_tail(line.substr(pos), out)) {
         return failure;
     }
@@ -311,6 +312,7 @@ expected<log_record, parse_failure> parse_json(std::string_view line) {
         return record.error();
     }
     out.json = std::move(record).value();
+    out.shape = 0;
     const std::string_view node = out.node;
     out.assign(out.json);
     out.node = node;

@@ -133,6 +133,7 @@ merged_views::merged_views(const std::vector<fs::path>& files) {
         stats.path = path.string();
         if (auto reader = line_reader::open(path)) {
             s->reader.emplace(std::move(reader).value());
+            s->head.shapes = make_line_shapes();
             stats.node = node_of_file(path);
         } else {
             stats.error = reader.error();

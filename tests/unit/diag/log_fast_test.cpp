@@ -84,10 +84,16 @@ public:
         std::string what;
     };
 
+    differential() {
+        shaped_.shapes = make_line_shapes();
+        shared_.shapes = make_line_shapes();
+    }
+
     /// Parses `line` (at `at` of the buffer `classes` describe, '\n' after it) with the fast
     /// path and with the full parser, each with its own view (kept across lines, or `fresh`),
-    /// and once more as the reader does (one view: fast path, full parser when it declines).
-    /// Returns whether the fast path accepted the line.
+    /// with the fast path remembering line shapes (unless `fresh`), and once more as the
+    /// reader does (one view with shapes: fast path, full parser when it declines).
+    /// Returns whether the fast path (without shapes) accepted the line.
     bool check(std::string_view line, const byte_classes& classes, std::size_t at, bool fresh) {
         ++lines_;
         std::unique_ptr<log_view> fresh_fast;
@@ -111,6 +117,17 @@ public:
                 note(line,
                      at,
                      "they differ in " + d + "\n    fast: " + describe(fast) +
+                         "\n    full: " + describe(full));
+            }
+        }
+        if (!fresh && parse_text_fast(line, classes, at, shaped_)) {
+            shaped_lines_ += shaped_.shape != 0 ? 1U : 0U;
+            if (failure) {
+                note(line, at, "the shape path accepted it, the full parser failed\n    fast: " + describe(shaped_));
+            } else if (const auto d = differences(shaped_, full); !d.empty()) {
+                note(line,
+                     at,
+                     "with shapes they differ in " + d + "\n    fast: " + describe(shaped_) +
                          "\n    full: " + describe(full));
             }
         }
@@ -146,6 +163,8 @@ public:
     [[nodiscard]] std::size_t problems() const noexcept { return problems_; }
     [[nodiscard]] std::size_t lines() const noexcept { return lines_; }
     [[nodiscard]] std::size_t accepted() const noexcept { return accepted_; }
+    /// Lines the view with shapes parsed as (or learnt as) a known shape.
+    [[nodiscard]] std::size_t shaped() const noexcept { return shaped_lines_; }
 
     [[nodiscard]] std::string report() const {
         std::string out = std::to_string(problems_) + " disagreements in " +
@@ -161,6 +180,8 @@ private:
     log_view fast_;
     log_view full_;
     log_view shared_;
+    log_view shaped_;
+    std::size_t shaped_lines_ = 0;
     std::size_t lines_ = 0;
     std::size_t accepted_ = 0;
     std::size_t problems_ = 0;
@@ -375,8 +396,10 @@ TEST_SUITE("diag::log_fast") {
                              << " realistic; fast path took " << diff.accepted() << " in all, "
                              << realistic_accepted << " of the realistic ones, " << other_accepted
                              << " mutated or edge ones; " << required_declines
-                             << " lines it must decline");
+                             << " lines it must decline; " << diff.shaped() << " by a known shape");
         CHECK_MESSAGE(diff.problems() == 0, diff.report());
+        // Most realistic lines repeat a shape met before: the shape path must be taken.
+        CHECK(diff.shaped() * 2 > realistic);
         CHECK(realistic_full_failed == 0);
         CHECK(realistic_accepted * 100 >= realistic * 95);
         CHECK(other_accepted > 500); // the comparison above is not only of realistic lines

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,10 @@
 namespace emqx::diag {
 
 class byte_classes;
+struct line_shapes;
+
+/// A memory of the line shapes a fast parse met, for log_view::shapes (see parse_text_fast).
+[[nodiscard]] std::shared_ptr<line_shapes> make_line_shapes();
 
 enum class log_level : std::uint8_t { trace, debug, info, warn, error, fatal };
 
@@ -85,6 +90,12 @@ struct log_view {
         std::int64_t unix_ms = 0;
         bool valid = false;
     } minute;
+    /// When set, parse_text_fast remembers the shapes of the lines it parses here (the text
+    /// from the level to the first '=', and the later keys) and parses a line of a known shape
+    /// by comparing it; `shape` is then 1 + that shape's number in `shapes` (else 0): lines of
+    /// one shape have the same level, component and message.
+    std::shared_ptr<line_shapes> shapes;
+    std::uint32_t shape = 0;
 
     log_view() = default;
     log_view(const log_view&) = delete;
