@@ -457,4 +457,21 @@ inline constexpr std::array<std::pair<known_field, std::string_view>, known_fiel
     {known_field::address, "address"},
 }};
 
+inline std::vector<char> with_slack(rng& r, std::string_view content) {
+    std::vector<char> buffer(content.size() + 64);
+    std::copy(content.begin(), content.end(), buffer.begin());
+    for (std::size_t i = content.size(); i < buffer.size(); ++i) {
+        buffer[i] = r.chance(20) ? '\n' : r.of(alphabet);
+    }
+    return buffer;
+}
+
+inline std::string junk_line(rng& r, std::size_t size) {
+    std::string line;
+    for (std::size_t i = 0; i < size; ++i) {
+        line += r.chance(30) ? ' ' : r.of(alphabet);
+    }
+    return line;
+}
+
 } // namespace log_fast_support

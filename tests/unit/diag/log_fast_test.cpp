@@ -192,23 +192,6 @@ private:
 // after its data: byte_classes::classify reads up to the next multiple of 64, and
 // parse_text_fast reads a few bytes past a line's '\n' (8 at the level, 16 at a key). Exactly
 // that long, so that AddressSanitizer sees any read further.
-std::vector<char> with_slack(rng& r, std::string_view content) {
-    std::vector<char> buffer(content.size() + 64);
-    std::copy(content.begin(), content.end(), buffer.begin());
-    for (std::size_t i = content.size(); i < buffer.size(); ++i) {
-        buffer[i] = r.chance(20) ? '\n' : r.of(alphabet);
-    }
-    return buffer;
-}
-
-std::string junk_line(rng& r, std::size_t size) {
-    std::string line;
-    for (std::size_t i = 0; i < size; ++i) {
-        line += r.chance(30) ? ' ' : r.of(alphabet);
-    }
-    return line;
-}
-
 enum class expect : std::uint8_t { anything, realistic, cr, escape, control };
 
 struct test_line {
