@@ -2,6 +2,7 @@
 // parse_line_view on generated emqxd lines and mutations of them, placed inside larger buffers;
 // and the line_splitter's classes and positions with input fed in odd pieces. Fixed seeds.
 #include "log_fast_support.hpp"
+#include "splitter_feed.hpp"
 
 namespace {
 
@@ -509,7 +510,6 @@ TEST_SUITE("diag::log_fast") {
                     ++runs;
                     line_splitter splitter{block};
                     std::size_t index = 0;
-                    std::size_t pos = 0;
                     std::vector<std::string> errors;
                     const auto take = [&](std::string_view line) {
                         const std::size_t at = splitter.position(line);
@@ -551,25 +551,7 @@ TEST_SUITE("diag::log_fast") {
                         }
                         ++index;
                     };
-                    std::string_view line;
-                    for (int guard = 0; guard < 1'000'000; ++guard) {
-                        while (splitter.next(line)) {
-                            take(line);
-                        }
-                        if (pos >= input.size()) {
-                            break;
-                        }
-                        const auto room = splitter.space();
-                        REQUIRE(room.size() >= block);
-                        const std::size_t n = std::min({piece, room.size(), input.size() - pos});
-                        std::memcpy(room.data(), input.data() + pos, n);
-                        splitter.commit(n);
-                        pos += n;
-                    }
-                    splitter.finish();
-                    while (splitter.next(line)) {
-                        take(line);
-                    }
+                    feed_splitter(splitter, input, piece, block, take);
                     CHECK(index == expected_lines.size());
                     std::string all;
                     for (std::size_t e = 0; e < std::min<std::size_t>(errors.size(), 10); ++e) {

@@ -4,6 +4,8 @@
 #include <emqx/diag/log_lines.hpp>
 #include <emqx/diag/log_record.hpp>
 
+#include "splitter_feed.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -19,26 +21,7 @@ using namespace emqx::diag;
 std::vector<std::string> split(std::string_view input, std::size_t piece, std::size_t block) {
     line_splitter splitter{block};
     std::vector<std::string> lines;
-    std::string_view line;
-    std::size_t pos = 0;
-    for (int guard = 0; guard < 1'000'000; ++guard) {
-        while (splitter.next(line)) {
-            lines.emplace_back(line);
-        }
-        if (pos >= input.size()) {
-            break;
-        }
-        const auto room = splitter.space();
-        REQUIRE(room.size() >= block);
-        const std::size_t n = std::min({piece, room.size(), input.size() - pos});
-        std::memcpy(room.data(), input.data() + pos, n);
-        splitter.commit(n);
-        pos += n;
-    }
-    splitter.finish();
-    while (splitter.next(line)) {
-        lines.emplace_back(line);
-    }
+    feed_splitter(splitter, input, piece, block, [&lines](std::string_view line) { lines.emplace_back(line); });
     return lines;
 }
 

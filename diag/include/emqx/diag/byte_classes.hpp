@@ -89,27 +89,13 @@ public:
     /// The first position in [pos, limit) of class `k`, else `limit`.
     [[nodiscard, gnu::always_inline]] std::size_t
     find(kind k, std::size_t pos, std::size_t limit) const noexcept {
-        if (pos >= limit) {
-            return limit;
-        }
-        const std::size_t w = pos >> 6;
-        const std::size_t n =
-            first_bit(word(k, w) & (~std::uint64_t{0} << (pos & 63)), word(k, w + 1));
-        const std::size_t found = n == 128 ? far_next(k, w + 2, false, limit) : (w << 6) + n;
-        return found < limit ? found : limit;
+        return first_from<false>(k, pos, limit);
     }
 
     /// The first position in [pos, limit) not of class `k`, else `limit`.
     [[nodiscard, gnu::always_inline]] std::size_t
     next_not(kind k, std::size_t pos, std::size_t limit) const noexcept {
-        if (pos >= limit) {
-            return limit;
-        }
-        const std::size_t w = pos >> 6;
-        const std::size_t n =
-            first_bit(~word(k, w) & (~std::uint64_t{0} << (pos & 63)), ~word(k, w + 1));
-        const std::size_t found = n == 128 ? far_next(k, w + 2, true, limit) : (w << 6) + n;
-        return found < limit ? found : limit;
+        return first_from<true>(k, pos, limit);
     }
 
     /// The last position in [from, pos) of class `k`, else `pos` (none).
@@ -157,6 +143,20 @@ private:
     // Word w of class k; word -1 and the word after the last classified one are readable.
     [[nodiscard]] std::uint64_t word(kind k, std::size_t w) const noexcept {
         return words_[static_cast<std::ptrdiff_t>(w) * kinds + k];
+    }
+
+    // find (or, `inverted`, next_not).
+    template <bool inverted>
+    [[nodiscard, gnu::always_inline]] std::size_t
+    first_from(kind k, std::size_t pos, std::size_t limit) const noexcept {
+        if (pos >= limit) {
+            return limit;
+        }
+        const auto bits = [this, k](std::size_t w) { return inverted ? ~word(k, w) : word(k, w); };
+        const std::size_t w = pos >> 6;
+        const std::size_t n = first_bit(bits(w) & (~std::uint64_t{0} << (pos & 63)), bits(w + 1));
+        const std::size_t found = n == 128 ? far_next(k, w + 2, inverted, limit) : (w << 6) + n;
+        return found < limit ? found : limit;
     }
 
     // The index of the lowest set bit of low:high as one 128-bit word, 128 when none.
