@@ -326,10 +326,6 @@ struct analyzer::counters {
     }
 };
 
-std::size_t analyzer::string_hash::operator()(std::string_view text) const noexcept {
-    return static_cast<std::size_t>(short_hash(text));
-}
-
 analyzer::analyzer(analyze_options options)
     : options_(std::move(options)), counters_(std::make_unique<counters>()) {}
 
@@ -370,11 +366,6 @@ analyzer::message_entry& analyzer::entry_for(const log_view& r) {
     e.stats.component = r.component;
     e.stats.message = r.message;
     e.stats.first_ms = r.unix_ms;
-    auto counter = components_.find(r.component);
-    if (counter == components_.end()) {
-        counter = components_.emplace(std::string{r.component}, 0).first;
-    }
-    e.component_count = &counter->second;
     const std::string text = lower(r.message);
     e.error_word = text.find("panic") != std::string::npos;
     e.connection = text.find("connect") != std::string::npos;
@@ -420,17 +411,11 @@ void analyzer::add(const log_view& r) {
         res.nodes.emplace(r.node);
         last_node_.assign(r.node);
     }
-    res.first_ms = std::min(res.first_ms.value_or(r.unix_ms), r.unix_ms);
-    res.last_ms = std::max(res.last_ms.value_or(r.unix_ms), r.unix_ms);
 
     message_entry& e = entry_for(r);
-    ++*e.component_count;
     if (r.level >= log_level::error || e.error_word) {
         add_error(r);
     }
-    res.categories.connections += e.connection ? 1U : 0U;
-    res.categories.auth += e.auth ? 1U : 0U;
-    res.categories.cluster += e.cluster ? 1U : 0U;
     if (e.performance) {
         ++res.categories.performance;
     } else if (const auto reason = r.field(known_field::reason, scratch_); !reason.empty()) {
@@ -517,7 +502,17 @@ analysis analyzer::finish(std::vector<file_stats> files, std::vector<bad_line> b
         res.unparsable += f.unparsable;
     }
     counters_->flush();
-    res.components = {components_.begin(), components_.end()};
+    // What each distinct message stands for, summed over its records once here rather than
+    // counted on every line.
+    for (const auto& entry : messages_) {
+        const std::uint64_t n = entry.stats.count;
+        res.categories.connections += entry.connection ? n : 0U;
+        res.categories.auth += entry.auth ? n : 0U;
+        res.categories.cluster += entry.cluster ? n : 0U;
+        res.components[entry.stats.component] += n;
+        res.first_ms = std::min(res.first_ms.value_or(entry.stats.first_ms), entry.stats.first_ms);
+        res.last_ms = std::max(res.last_ms.value_or(entry.stats.last_ms), entry.stats.last_ms);
+    }
     // Only the clients at the threshold are reported: the others are not worth a map entry.
     res.flapping_clients = counters_->flapping.ordered(options_.flap_threshold);
     res.takeovers = counters_->takeovers.ordered();
@@ -548,7 +543,6 @@ analysis analyzer::finish(std::vector<file_stats> files, std::vector<bad_line> b
     }
     messages_.clear();
     index_.clear();
-    components_.clear();
     counters_ = std::make_unique<counters>();
     latest_.clear();
     errors_seen_ = 0;

@@ -17,19 +17,27 @@ namespace emqx::diag {
     constexpr std::uint64_t k2 = 0x94d049bb133111ebULL;
     std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ text.size();
     const char* p = text.data();
-    std::size_t n = text.size();
-    for (; n >= 8; n -= 8, p += 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, p, 8);
-        h = (h ^ word) * k1;
-        h ^= h >> 31;
+    const std::size_t size = text.size();
+    std::uint64_t word = 0;
+    if (size >= 8) {
+        for (std::size_t i = 0; i + 8 < size; i += 8) {
+            std::memcpy(&word, p + i, 8);
+            h = (h ^ word) * k1;
+            h ^= h >> 31;
+        }
+        std::memcpy(&word, p + size - 8, 8); // the last eight, overlapping: no partial copy
+    } else if (size >= 4) {
+        std::uint32_t head = 0;
+        std::uint32_t tail = 0;
+        std::memcpy(&head, p, 4);
+        std::memcpy(&tail, p + size - 4, 4);
+        word = head | (std::uint64_t{tail} << 32);
+    } else if (size > 0) {
+        word = static_cast<unsigned char>(p[0]) | (std::uint64_t{static_cast<unsigned char>(p[size / 2])} << 8) |
+               (std::uint64_t{static_cast<unsigned char>(p[size - 1])} << 16);
     }
-    if (n > 0) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, p, n);
-        h = (h ^ word) * k1;
-        h ^= h >> 29;
-    }
+    h = (h ^ word) * k1;
+    h ^= h >> 29;
     h *= k2;
     return h ^ (h >> 32);
 }

@@ -16,7 +16,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace emqx::diag {
@@ -101,18 +100,12 @@ public:
     [[nodiscard]] analysis finish(std::vector<file_stats> files, std::vector<bad_line> bad);
 
 private:
-    struct string_hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view text) const noexcept;
-    };
-    using counter_map = std::unordered_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
     struct counters; // the per-key counters of the MQTT findings (analyze.cpp)
 
     /// What one distinct (component, message) is: decided once, on its first line, from the
     /// lower-case message, then applied to every line that carries it.
     struct message_entry {
         message_stats stats;
-        std::uint64_t* component_count = nullptr;
         std::string last_node; ///< the node last added to stats.nodes (or refused by its cap)
         bool error_word = false;
         bool connection = false;
@@ -136,7 +129,6 @@ private:
     // parts are fields), so normalising is done once per distinct message, in finish().
     std::deque<message_entry> messages_;
     std::vector<message_entry*> index_; ///< open addressing over messages_, by message_hash
-    counter_map components_;
     std::unique_ptr<counters> counters_;
     std::vector<log_record> latest_;   ///< a ring of the latest errors
     std::uint64_t errors_seen_ = 0;
