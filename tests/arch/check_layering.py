@@ -20,7 +20,7 @@ ALLOWED_PROJECT = {
     "emqx_mqtt": {"emqx_base"},
     "emqx_broker_core": {"emqx_base", "emqx_mqtt"},
     "emqxd": {"emqx_base", "emqx_mqtt", "emqx_broker_core"},
-    "emqx_client": {"emqx_base"},
+    "emqx_client": {"emqx_base", "emqx_mqtt"},
     "emqx_health": {"emqx_base", "emqx_client"},
     "emqx_perf": {"emqx_base", "emqx_client", "emqx_mqtt"},
     "emqx_diag": {"emqx_base", "emqx_client"},

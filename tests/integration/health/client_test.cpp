@@ -1,6 +1,7 @@
 // share/client against real sockets: HTTP errors (refused, garbage, silence, non-200, not
 // JSON), TCP connect, and the MQTT probe against a real emqxd.
 #include "health_support.hpp"
+#include "loopback_listener.hpp"
 
 #include <emqx/client/http.hpp>
 #include <emqx/client/mqtt_probe.hpp>
@@ -26,15 +27,7 @@ namespace {
 class tiny_server {
 public:
     explicit tiny_server(std::string reply) : reply_(std::move(reply)) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        socklen_t length = sizeof a;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &length);
-        port_ = ntohs(a.sin_port);
-        REQUIRE(::listen(fd_, 8) == 0);
+        fd_ = emqx::test::listen_on_loopback(8, port_);
         thread_ = std::thread([this] { serve(); });
     }
     ~tiny_server() {
