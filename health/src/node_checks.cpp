@@ -204,36 +204,76 @@ client::probe_options probe_for(const client::host_port& broker, const options& 
     return p;
 }
 
+mqtt_outcome probe_mqtt(const client::host_port& broker, const options& opts) {
+    const auto probe = probe_for(broker, opts);
+    mqtt_outcome out{client::probe_connect(probe), std::nullopt};
+    if (out.connected) {
+        out.round_trip = client::probe_round_trip(probe, probe, 1);
+    }
+    return out;
+}
+
+void early_probes::start(const client::host_port& broker, const options& opts) {
+    const std::lock_guard lock(mutex_);
+    for (const auto& [address, outcome] : started_) {
+        if (address == broker) {
+            return;
+        }
+    }
+    started_.emplace_back(broker, std::async(std::launch::async, [broker, &opts] {
+                                      return probe_mqtt(broker, opts);
+                                  }).share());
+}
+
+std::optional<mqtt_outcome> early_probes::take(const client::host_port& broker) {
+    std::shared_future<mqtt_outcome> outcome;
+    {
+        const std::lock_guard lock(mutex_);
+        for (const auto& [address, started] : started_) {
+            if (address == broker) {
+                outcome = started;
+            }
+        }
+    }
+    if (!outcome.valid()) {
+        return std::nullopt;
+    }
+    return outcome.get();
+}
+
 std::vector<check_result> mqtt_checks(const std::string& scope,
                                       const client::host_port& broker,
                                       bool api_answered,
-                                      const options& opts) {
-    const auto probe = probe_for(broker, opts);
-    auto connected = client::probe_connect(probe);
+                                      const options& opts,
+                                      std::optional<mqtt_outcome> outcome) {
+    if (!outcome) {
+        outcome = probe_mqtt(broker, opts);
+    }
+    const auto& connected = outcome->connected;
     std::vector<check_result> out;
     out.push_back(
         evaluate_connect(scope, client::to_string(broker), connected, api_answered, opts.username));
-    if (!connected) {
+    if (!connected || !outcome->round_trip) {
         out.push_back(
             {scope, "mqtt.round_trip", verdict::skipped, "not tried: mqtt.connect failed", {}, {}});
         return out;
     }
-    out.push_back(evaluate_round_trip(scope,
-                                      "mqtt.round_trip",
-                                      "",
-                                      scope + "_rtt",
-                                      client::probe_round_trip(probe, probe, 1),
-                                      opts.limits));
+    out.push_back(evaluate_round_trip(
+        scope, "mqtt.round_trip", "", scope + "_rtt", *outcome->round_trip, opts.limits));
     return out;
 }
 
-std::vector<check_result> node_checks(const node_target& t, const options& opts) {
+std::vector<check_result>
+node_checks(const node_target& t, const options& opts, early_probes* early) {
+    const auto early_outcome = [&]() -> std::optional<mqtt_outcome> {
+        return early != nullptr && t.mqtt ? early->take(*t.mqtt) : std::nullopt;
+    };
     std::vector<check_result> out;
     const auto address = client::to_string(t.http);
     if (!t.status) {
         out.push_back(evaluate_api(t.scope, address, unexpected(*t.status_error)));
         if (t.mqtt) {
-            auto mqtt = mqtt_checks(t.scope, *t.mqtt, false, opts);
+            auto mqtt = mqtt_checks(t.scope, *t.mqtt, false, opts, early_outcome());
             out.insert(out.end(), mqtt.begin(), mqtt.end());
         }
         return out;
@@ -242,7 +282,7 @@ std::vector<check_result> node_checks(const node_target& t, const options& opts)
     const client::http_options http{opts.timeout, opts.bearer_token};
     auto metrics = std::async(std::launch::async, [&] { return metrics_check(t, opts); });
     auto mqtt = std::async(std::launch::async, [&] {
-        return t.mqtt ? mqtt_checks(t.scope, *t.mqtt, true, opts)
+        return t.mqtt ? mqtt_checks(t.scope, *t.mqtt, true, opts, early_outcome())
                       : std::vector<check_result>{{t.scope,
                                                    "mqtt.connect",
                                                    verdict::critical,

@@ -5,7 +5,9 @@
 #include <emqx/health/run.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <future>
+#include <optional>
 
 namespace emqx::health {
 
@@ -20,8 +22,24 @@ client::http_options http_options_of(const options& opts) {
     return {opts.timeout, opts.bearer_token};
 }
 
-/// Asks every address not asked yet, adds the peers they name, until nothing is new.
-std::vector<detail::node_target> discover(const options& opts) {
+/// Starts the MQTT probes of the brokers an answer names: its own and its peers'.
+void start_probes(const detail::node_target& t, detail::early_probes& early, const options& opts) {
+    if (t.mqtt) {
+        early.start(*t.mqtt, opts);
+    }
+    if (t.view) {
+        for (const auto& peer : t.view->peers) {
+            const auto mqtt = client::parse_host_port(peer.mqtt, client::default_mqtt_port);
+            if (!peer.mqtt.empty() && mqtt) {
+                early.start(*mqtt, opts);
+            }
+        }
+    }
+}
+
+/// Asks every address not asked yet, adds the peers they name, until nothing is new. The MQTT
+/// probes of the brokers the answers name start as each answer comes in.
+std::vector<detail::node_target> discover(const options& opts, detail::early_probes& early) {
     std::vector<detail::node_target> targets;
     std::vector<client::host_port> pending;
     // Every address ever queued: a peer named by one node while another round is still asking
@@ -48,8 +66,22 @@ std::vector<detail::node_target> discover(const options& opts) {
             }));
         }
         pending.clear();
-        for (auto& f : asked) {
-            targets.push_back(f.get());
+        // Each answer is looked at as soon as it is in, so that the brokers it names are
+        // probed while a stalled node is still being asked; the answers are then used in the
+        // order they were asked.
+        std::vector<std::optional<detail::node_target>> answers(asked.size());
+        for (std::size_t left = asked.size(); left > 0;) {
+            for (std::size_t i = 0; i < asked.size(); ++i) {
+                if (!answers[i] &&
+                    asked[i].wait_for(std::chrono::milliseconds(2)) == std::future_status::ready) {
+                    answers[i] = asked[i].get();
+                    start_probes(*answers[i], early, opts);
+                    --left;
+                }
+            }
+        }
+        for (auto& answer : answers) {
+            targets.push_back(std::move(*answer));
             if (targets.back().view) {
                 for (const auto& peer : peer_http_addresses(*targets.back().view)) {
                     if (!seen_before(peer) && targets.size() + pending.size() < max_nodes) {
@@ -122,12 +154,14 @@ report run_health(const options& opts) {
     if (opts.mqtt_only) {
         out = mqtt_only_run(opts, *opts.mqtt_only);
     } else {
-        const auto targets = discover(opts);
+        detail::early_probes early;
+        const auto targets = discover(opts, early);
         std::vector<std::future<std::vector<check_result>>> per_node;
         for (const auto& t : targets) {
             out.nodes.push_back(t.scope);
-            per_node.push_back(std::async(std::launch::async,
-                                          [&t, &opts] { return detail::node_checks(t, opts); }));
+            per_node.push_back(std::async(std::launch::async, [&t, &opts, &early] {
+                return detail::node_checks(t, opts, &early);
+            }));
         }
         auto crossing = std::async(std::launch::async,
                                    [&targets, &opts] { return cross_node_checks(targets, opts); });
