@@ -36,16 +36,18 @@ constexpr std::array<std::uint8_t, 256> class_table = [] {
     return table;
 }();
 
-// One 64-byte word of every class, a byte at a time.
-void classify_plain(const char* p, std::uint64_t* out) noexcept {
-    std::array<std::uint64_t, byte_classes::kinds> word{};
-    for (unsigned i = 0; i < 64; ++i) {
-        const unsigned bits = class_table[static_cast<unsigned char>(p[i])];
-        for (unsigned k = 0; k < byte_classes::kinds; ++k) {
-            word[k] |= std::uint64_t{(bits >> k) & 1U} << i;
+// `words` 64-byte words of every class, a byte at a time.
+void classify_plain(const char* p, std::uint64_t* out, std::size_t words) noexcept {
+    for (std::size_t w = 0; w < words; ++w, p += 64, out += byte_classes::kinds) {
+        std::array<std::uint64_t, byte_classes::kinds> word{};
+        for (unsigned i = 0; i < 64; ++i) {
+            const unsigned bits = class_table[static_cast<unsigned char>(p[i])];
+            for (unsigned k = 0; k < byte_classes::kinds; ++k) {
+                word[k] |= std::uint64_t{(bits >> k) & 1U} << i;
+            }
         }
+        std::memcpy(out, word.data(), sizeof word);
     }
-    std::memcpy(out, word.data(), sizeof word);
 }
 
 #ifdef EMQX_DIAG_AVX2
@@ -111,15 +113,34 @@ const bool has_avx2 = __builtin_cpu_supports("avx2") != 0;
 
 } // namespace
 
-void byte_classes::prepare(std::size_t, std::size_t to) {
+void byte_classes::classify(const char* data, std::size_t from, std::size_t to) {
+#ifdef EMQX_DIAG_AVX2
+    if (has_avx2) {
+        classify_with(classify_avx2, data, from, to);
+        return;
+    }
+#endif
+    classify_with(classify_plain, data, from, to);
+}
+
+void byte_classes::classify_portable(const char* data, std::size_t from, std::size_t to) {
+    classify_with(classify_plain, data, from, to);
+}
+
+// Classifies the words of [from, to), clears the bits past `to`, and notes the first word
+// with a bad byte.
+void byte_classes::classify_with(block_classifier classify_words,
+                                 const char* data,
+                                 std::size_t from,
+                                 std::size_t to) {
+    const std::size_t first = from >> 6;
     const std::size_t words = (to + 63) >> 6;
     if (words_.size() < (words + 2) * kinds) {
         words_.resize((words + 2) * kinds);
     }
-}
-
-// Clears the bits past `to` and notes the first word of [from, to) with a bad byte.
-void byte_classes::finish(std::size_t from, std::size_t to) noexcept {
+    if (words > first) {
+        classify_words(data + (first << 6), &words_[(first + 1) * kinds], words - first);
+    }
     if ((to & 63) != 0) {
         const std::size_t last = (to >> 6) + 1;
         const std::uint64_t keep = ~std::uint64_t{0} >> (64 - (to & 63));
@@ -130,37 +151,11 @@ void byte_classes::finish(std::size_t from, std::size_t to) noexcept {
     if (from == 0) {
         first_bad_ = ~std::size_t{0};
     }
-    const std::size_t words = (to + 63) >> 6;
-    for (std::size_t w = from >> 6; w < words && (w << 6) < first_bad_; ++w) {
+    for (std::size_t w = first; w < words && (w << 6) < first_bad_; ++w) {
         if (words_[(w + 1) * kinds + bad] != 0) {
             first_bad_ = w << 6;
         }
     }
-}
-
-void byte_classes::classify(const char* data, std::size_t from, std::size_t to) {
-#ifdef EMQX_DIAG_AVX2
-    if (has_avx2) {
-        prepare(from, to);
-        const std::size_t first = from >> 6;
-        const std::size_t words = (to + 63) >> 6;
-        if (words > first) {
-            classify_avx2(data + (first << 6), &words_[(first + 1) * kinds], words - first);
-            finish(from, to);
-        }
-        return;
-    }
-#endif
-    classify_portable(data, from, to);
-}
-
-void byte_classes::classify_portable(const char* data, std::size_t from, std::size_t to) {
-    prepare(from, to);
-    const std::size_t words = (to + 63) >> 6;
-    for (std::size_t w = from >> 6; w < words; ++w) {
-        classify_plain(data + (w << 6), &words_[(w + 1) * kinds]);
-    }
-    finish(from, to);
 }
 
 bool byte_classes::simd() noexcept {

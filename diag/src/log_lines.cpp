@@ -22,7 +22,7 @@ bool line_splitter::next(std::string_view& line) noexcept {
             classes_.classify(buffer_.get(), classified_ & ~std::size_t{63}, end_);
             classified_ = end_;
         }
-        const std::size_t newline = classes_.find(byte_classes::newline, scan_, end_);
+        const std::size_t newline = classes_.bits().find(byte_classes::newline, scan_, end_);
         if (newline < end_) {
             line = std::string_view{buffer_.get() + begin_, newline - begin_};
             begin_ = scan_ = newline + 1;

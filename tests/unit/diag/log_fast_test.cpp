@@ -124,7 +124,10 @@ public:
         if (!fresh && parse_text_fast(line, classes, at, shaped_)) {
             shaped_lines_ += shaped_.shape != 0 ? 1U : 0U;
             if (failure) {
-                note(line, at, "the shape path accepted it, the full parser failed\n    fast: " + describe(shaped_));
+                note(line,
+                     at,
+                     "the shape path accepted it, the full parser failed\n    fast: " +
+                         describe(shaped_));
             } else if (const auto d = differences(shaped_, full); !d.empty()) {
                 note(line,
                      at,
@@ -527,9 +530,10 @@ TEST_SUITE("diag::log_fast") {
                         }
                         // The classes at position() are those of the line's bytes.
                         const byte_classes& classes = splitter.classes();
+                        const auto bits = classes.bits();
                         for (std::size_t j = 0; j < line.size(); ++j) {
                             for (unsigned k = 0; k < byte_classes::kinds; ++k) {
-                                if (classes.test(static_cast<kind>(k), at + j) !=
+                                if (bits.test(static_cast<kind>(k), at + j) !=
                                     expected_class(k, static_cast<unsigned char>(line[j]))) {
                                     errors.push_back("line " + std::to_string(index) + ": class " +
                                                      std::to_string(k) + " of byte " +
@@ -542,7 +546,7 @@ TEST_SUITE("diag::log_fast") {
                         }
                         if (splitter.terminated()) {
                             ++terminated_lines;
-                            if (!classes.test(byte_classes::newline, at + line.size())) {
+                            if (!bits.test(byte_classes::newline, at + line.size())) {
                                 errors.push_back("line " + std::to_string(index) +
                                                  ": no newline bit after it");
                             } else {

@@ -31,30 +31,24 @@ public:
     /// The same without SIMD, a byte at a time (what a CPU without AVX2 runs; for the tests).
     void classify_portable(const char* data, std::size_t from, std::size_t to);
 
-    /// The queries below, over a plain pointer: a parser holds one in a register, where the
+    /// The queries, over a plain pointer: a parser holds one in a register, where the
     /// vector's pointer would be reloaded after every store the parser makes.
     class view;
     [[nodiscard]] view bits() const noexcept;
 
-    // The same queries on the classes themselves (see view).
-    [[nodiscard]] bool test(kind k, std::size_t pos) const noexcept;
-    [[nodiscard]] std::size_t next(kind k, std::size_t pos) const noexcept;
-    [[nodiscard]] std::size_t find(kind k, std::size_t pos, std::size_t limit) const noexcept;
-    [[nodiscard]] std::size_t next_not(kind k, std::size_t pos, std::size_t limit) const noexcept;
-    [[nodiscard]] std::size_t last_before(kind k, std::size_t from, std::size_t pos) const noexcept;
-    [[nodiscard]] bool any(kind k, std::size_t from, std::size_t to) const noexcept;
-
-    /// any(bad, from, to), answered without a search when nothing classified so far is bad.
-    [[nodiscard]] bool any_bad(std::size_t from, std::size_t to) const noexcept {
-        return first_bad_ < to && any(bad, from, to);
-    }
+    /// bits().any(bad, from, to), answered without a search when nothing classified so far
+    /// is bad.
+    [[nodiscard]] bool any_bad(std::size_t from, std::size_t to) const noexcept;
 
     /// Whether classify() uses AVX2 on this CPU.
     [[nodiscard]] static bool simd() noexcept;
 
 private:
-    void prepare(std::size_t from, std::size_t to);
-    void finish(std::size_t from, std::size_t to) noexcept;
+    using block_classifier = void (*)(const char* data, std::uint64_t* out, std::size_t words);
+    void classify_with(block_classifier classify_words,
+                       const char* data,
+                       std::size_t from,
+                       std::size_t to);
     // The classes of each 64 bytes side by side, after one word of zeros (so that a search
     // may read the word before the first) and with one more word after the last.
     std::vector<std::uint64_t> words_;
@@ -77,13 +71,7 @@ public:
     /// The first position at or after `pos` of class `k`; one must exist (a '\n' ends every
     /// line searched).
     [[nodiscard, gnu::always_inline]] std::size_t next(kind k, std::size_t pos) const noexcept {
-        const std::size_t w = pos >> 6;
-        const std::size_t n =
-            first_bit(word(k, w) & (~std::uint64_t{0} << (pos & 63)), word(k, w + 1));
-        if (n == 128) [[unlikely]] {
-            return far_next(k, w + 2, false, ~std::size_t{0});
-        }
-        return (w << 6) + n;
+        return first_from<false>(k, pos, ~std::size_t{0});
     }
 
     /// The first position in [pos, limit) of class `k`, else `limit`.
@@ -195,25 +183,8 @@ inline byte_classes::view byte_classes::bits() const noexcept {
     return view{words_.data() + kinds}; // past the word of zeros before the first
 }
 
-inline bool byte_classes::test(kind k, std::size_t pos) const noexcept {
-    return bits().test(k, pos);
-}
-inline std::size_t byte_classes::next(kind k, std::size_t pos) const noexcept {
-    return bits().next(k, pos);
-}
-inline std::size_t byte_classes::find(kind k, std::size_t pos, std::size_t limit) const noexcept {
-    return bits().find(k, pos, limit);
-}
-inline std::size_t
-byte_classes::next_not(kind k, std::size_t pos, std::size_t limit) const noexcept {
-    return bits().next_not(k, pos, limit);
-}
-inline std::size_t
-byte_classes::last_before(kind k, std::size_t from, std::size_t pos) const noexcept {
-    return bits().last_before(k, from, pos);
-}
-inline bool byte_classes::any(kind k, std::size_t from, std::size_t to) const noexcept {
-    return bits().any(k, from, to);
+inline bool byte_classes::any_bad(std::size_t from, std::size_t to) const noexcept {
+    return first_bad_ < to && bits().any(bad, from, to);
 }
 
 } // namespace emqx::diag
