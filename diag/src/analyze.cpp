@@ -3,6 +3,7 @@
 #include <emqx/diag/analyze.hpp>
 
 #include "count_table.hpp"
+#include "words.hpp"
 
 #include <algorithm>
 #include <array>
@@ -123,26 +124,12 @@ struct edge_words {
     std::uint64_t last = 0;
 };
 
-// For texts of equal length, equal edge words mean equal texts up to 16 bytes: a shorter
-// text is read in overlapping pieces that cover it (no read past its end).
+// The first and last eight bytes of a text; a shorter text as one word (detail::short_word).
 [[gnu::always_inline]] inline edge_words edges_of(std::string_view text) noexcept {
-    edge_words w;
-    const char* p = text.data();
-    const std::size_t n = text.size();
-    if (n >= 8) {
-        std::memcpy(&w.first, p, 8);
-        std::memcpy(&w.last, p + n - 8, 8);
-    } else if (n >= 4) {
-        std::uint32_t head = 0;
-        std::uint32_t tail = 0;
-        std::memcpy(&head, p, 4);
-        std::memcpy(&tail, p + n - 4, 4);
-        w.first = head | (std::uint64_t{tail} << 32);
-    } else if (n > 0) {
-        w.first = static_cast<unsigned char>(p[0]) | (static_cast<unsigned>(static_cast<unsigned char>(p[n / 2])) << 8) |
-                  (static_cast<unsigned>(static_cast<unsigned char>(p[n - 1])) << 16);
+    if (text.size() < 8) {
+        return {detail::short_word(text.data(), text.size()), 0};
     }
-    return w;
+    return {detail::load_word(text.data()), detail::load_word(text.data() + text.size() - 8)};
 }
 
 // Hashes the lengths and the first and last eight bytes only: the few distinct messages differ
@@ -156,27 +143,6 @@ std::uint64_t message_hash(std::string_view component, std::string_view message)
     h ^= h >> 32; // the products differ mostly in their high bits: bring them down
     h *= 0xbf58476d1ce4e5b9ULL;
     return h ^ (h >> 29);
-}
-
-// Equal texts, compared eight bytes a step inline (they are short: messages, node names).
-[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    const std::size_t n = a.size();
-    if (n < 8) {
-        return edges_of(a).first == edges_of(b).first;
-    }
-    for (std::size_t i = 0; i + 8 < n; i += 8) {
-        std::uint64_t x = 0;
-        std::uint64_t y = 0;
-        std::memcpy(&x, a.data() + i, 8);
-        std::memcpy(&y, b.data() + i, 8);
-        if (x != y) {
-            return false;
-        }
-    }
-    return edges_of(a).last == edges_of(b).last;
 }
 
 } // namespace
@@ -282,7 +248,7 @@ struct analyzer::counters {
 
     bool slow_reason(std::string_view reason) {
         auto& v = reasons[static_cast<std::size_t>(message_hash({}, reason)) % reasons.size()];
-        if (!v.known || !same_text(v.text, reason)) {
+        if (!v.known || !detail::same_text(v.text, reason)) {
             v.text.assign(reason);
             v.slow = contains_lower(reason, "timeout") || contains_lower(reason, "slow") ||
                      contains_lower(reason, "lag");
@@ -342,7 +308,7 @@ analyzer::message_entry& analyzer::entry_for(const log_view& r) {
     std::size_t slot = static_cast<std::size_t>(hash) & mask;
     for (; !index_.empty() && index_[slot] != nullptr; slot = (slot + 1) & mask) {
         const auto& stats = index_[slot]->stats;
-        if (same_text(stats.message, r.message) && same_text(stats.component, r.component)) {
+        if (detail::same_text(stats.message, r.message) && detail::same_text(stats.component, r.component)) {
             return *index_[slot];
         }
     }
@@ -407,7 +373,7 @@ void analyzer::add(const log_view& r) {
     auto& res = result_;
     ++res.records;
     ++res.levels[static_cast<std::size_t>(r.level)];
-    if (!same_text(r.node, last_node_) || res.nodes.empty()) {
+    if (!detail::same_text(r.node, last_node_) || res.nodes.empty()) {
         res.nodes.emplace(r.node);
         last_node_.assign(r.node);
     }
@@ -427,7 +393,7 @@ void analyzer::add(const log_view& r) {
     m.level = std::max(m.level, r.level);
     m.first_ms = std::min(m.first_ms, r.unix_ms);
     m.last_ms = std::max(m.last_ms, r.unix_ms);
-    if (!same_text(r.node, e.last_node) || m.count == 1) {
+    if (!detail::same_text(r.node, e.last_node) || m.count == 1) {
         if (m.nodes.size() < 64) {
             m.nodes.emplace(r.node);
         }

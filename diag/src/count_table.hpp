@@ -2,6 +2,8 @@
 // one arena, a hash made for short keys; one probe per line in the common case.
 #pragma once
 
+#include "words.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -18,24 +20,13 @@ namespace emqx::diag {
     std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ text.size();
     const char* p = text.data();
     const std::size_t size = text.size();
-    std::uint64_t word = 0;
-    if (size >= 8) {
-        for (std::size_t i = 0; i + 8 < size; i += 8) {
-            std::memcpy(&word, p + i, 8);
-            h = (h ^ word) * k1;
-            h ^= h >> 31;
-        }
-        std::memcpy(&word, p + size - 8, 8); // the last eight, overlapping: no partial copy
-    } else if (size >= 4) {
-        std::uint32_t head = 0;
-        std::uint32_t tail = 0;
-        std::memcpy(&head, p, 4);
-        std::memcpy(&tail, p + size - 4, 4);
-        word = head | (std::uint64_t{tail} << 32);
-    } else if (size > 0) {
-        word = static_cast<unsigned char>(p[0]) | (std::uint64_t{static_cast<unsigned char>(p[size / 2])} << 8) |
-               (std::uint64_t{static_cast<unsigned char>(p[size - 1])} << 16);
+    for (std::size_t i = 0; i + 8 < size; i += 8) {
+        h = (h ^ detail::load_word(p + i)) * k1;
+        h ^= h >> 31;
     }
+    // The last eight bytes (overlapping the words before), or the whole of a shorter key.
+    const std::uint64_t word =
+        size >= 8 ? detail::load_word(p + size - 8) : detail::short_word(p, size);
     h = (h ^ word) * k1;
     h ^= h >> 29;
     h *= k2;
@@ -64,15 +55,19 @@ public:
         for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
             slot& s = slots_[i];
             if (s.count == 0) {
-                s = {hash, 1, static_cast<std::uint32_t>(keys_.size()),
-                     static_cast<std::uint32_t>(key.size()), prefix_of(key)};
+                s = {hash,
+                     1,
+                     static_cast<std::uint32_t>(keys_.size()),
+                     static_cast<std::uint32_t>(key.size()),
+                     prefix_of(key)};
                 keys_.append(key);
                 ++used_;
                 return;
             }
             // A key of up to 8 bytes is compared in the slot, without touching the arena.
             if (s.hash == hash && s.size == key.size() && s.prefix == prefix_of(key) &&
-                (key.size() <= 8 || same_rest(keys_.data() + s.offset, key))) {
+                (key.size() <= 8 ||
+                 detail::same_bytes(keys_.data() + s.offset, key.data(), key.size()))) {
                 ++s.count;
                 return;
             }
@@ -104,26 +99,6 @@ private:
         std::uint32_t size = 0;
         std::uint64_t prefix = 0; ///< the first 8 bytes of the key, zero-padded
     };
-
-    // Bytes 8.. of `key` against the same bytes at `stored`, eight at a time (the last eight
-    // overlap): keys are short, and a call to memcmp per line showed.
-    static bool same_rest(const char* stored, std::string_view key) noexcept {
-        const std::size_t n = key.size();
-        for (std::size_t i = 8; i + 8 < n; i += 8) {
-            std::uint64_t a = 0;
-            std::uint64_t b = 0;
-            std::memcpy(&a, stored + i, 8);
-            std::memcpy(&b, key.data() + i, 8);
-            if (a != b) {
-                return false;
-            }
-        }
-        std::uint64_t a = 0;
-        std::uint64_t b = 0;
-        std::memcpy(&a, stored + n - 8, 8);
-        std::memcpy(&b, key.data() + n - 8, 8);
-        return a == b;
-    }
 
     static std::uint64_t prefix_of(std::string_view key) noexcept {
         std::uint64_t prefix = 0;

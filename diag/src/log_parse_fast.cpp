@@ -4,6 +4,7 @@
 // same result for every line this accepts (the unit tests compare the two on generated and
 // mutated lines).
 #include "log_time.hpp"
+#include "words.hpp"
 
 #include <emqx/diag/byte_classes.hpp>
 #include <emqx/diag/log_record.hpp>
@@ -17,6 +18,8 @@ namespace emqx::diag {
 namespace {
 
 using kinds = byte_classes;
+using detail::load_word;
+using detail::same_bytes;
 
 constexpr std::uint64_t word_of(std::string_view text) noexcept {
     std::uint64_t word = 0;
@@ -29,8 +32,7 @@ constexpr std::uint64_t word_of(std::string_view text) noexcept {
 // The level token of `size` bytes at `p` (readable for 8 bytes): the exact upper-case names
 // by one compare each, anything else by parse_level.
 std::optional<log_level> level_at(const char* p, std::size_t size) noexcept {
-    std::uint64_t word = 0;
-    std::memcpy(&word, p, 8);
+    std::uint64_t word = load_word(p);
     if (size == 4) {
         word &= 0xFFFF'FFFFULL;
         if (word == word_of("INFO")) {
@@ -54,79 +56,6 @@ std::optional<log_level> level_at(const char* p, std::size_t size) noexcept {
     return parse_level({p, size});
 }
 
-// The known fields by a perfect hash of a key's first 16 bytes (zero-padded) and its length:
-// one table probe and one compare per field, where a switch on the length was an indirect
-// jump mispredicted on most fields.
-struct key_words {
-    std::uint64_t head = 0;
-    std::uint64_t rest = 0;
-};
-
-constexpr key_words words_of(std::string_view key) noexcept {
-    key_words w;
-    for (std::size_t i = 0; i < key.size() && i < 16; ++i) {
-        (i < 8 ? w.head : w.rest) |= std::uint64_t{static_cast<unsigned char>(key[i])}
-                                     << (8 * (i % 8));
-    }
-    return w;
-}
-
-constexpr std::size_t key_slot(key_words w, std::size_t size, std::uint64_t multiplier) noexcept {
-    return static_cast<std::size_t>(((w.head ^ (w.rest << 1) ^ size) * multiplier) >> 60);
-}
-
-// The first odd multiplier that puts the known keys in distinct slots of 16.
-constexpr std::uint64_t key_multiplier = [] {
-    for (std::uint64_t i = 1;; ++i) {
-        std::uint64_t m = i * 0x9e3779b97f4a7c15ULL; // candidates far apart (splitmix64)
-        m = (m ^ (m >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        m = (m ^ (m >> 27)) | 1U;
-        std::array<bool, 16> used{};
-        bool clash = false;
-        for (const auto name : known_field_names) {
-            const std::size_t slot = key_slot(words_of(name), name.size(), m);
-            clash = clash || used[slot];
-            used[slot] = true;
-        }
-        if (!clash) {
-            return m;
-        }
-    }
-}();
-
-struct key_entry {
-    key_words words;
-    std::size_t size = 0; // 0: empty
-    std::uint8_t field = 0;
-};
-
-constexpr std::array<key_entry, 16> key_table = [] {
-    std::array<key_entry, 16> table{};
-    for (std::size_t i = 0; i < known_fields; ++i) {
-        const auto name = known_field_names[i];
-        table[key_slot(words_of(name), name.size(), key_multiplier)] = {
-            words_of(name), name.size(), static_cast<std::uint8_t>(i)};
-    }
-    return table;
-}();
-
-// The known field the key of `size` bytes at `p` names, or -1; reads 16 bytes at `p` (the
-// line buffer is padded).
-[[gnu::always_inline]] inline int known_key_at(const char* p, std::size_t size) noexcept {
-    key_words w;
-    std::memcpy(&w.head, p, 8);
-    std::memcpy(&w.rest, p + 8, 8);
-    // Masks without a branch: a shift by 64 or more is avoided by splitting it in two.
-    const std::size_t n = size < 16 ? size : 16;
-    const std::size_t head_bits = 8 * (n < 8 ? n : 8);
-    const std::size_t rest_bits = 8 * (n > 8 ? n - 8 : 0);
-    w.head &= ~((~std::uint64_t{0} << (head_bits / 2)) << (head_bits - head_bits / 2));
-    w.rest &= ~((~std::uint64_t{0} << (rest_bits / 2)) << (rest_bits - rest_bits / 2));
-    const key_entry& e = key_table[key_slot(w, size, key_multiplier)];
-    const bool same = (e.size == size) & (e.words.head == w.head) & (e.words.rest == w.rest);
-    return same ? e.field : -1;
-}
-
 int digit(char ch) noexcept {
     return ch - '0';
 }
@@ -140,12 +69,6 @@ int digit(char ch) noexcept {
 constexpr std::size_t head_hashed = 24;
 constexpr std::size_t head_most = 512;
 
-std::uint64_t load_word(const char* p) noexcept {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, 8);
-    return w;
-}
-
 std::uint64_t hash_head(const char* p) noexcept {
     std::uint64_t h = load_word(p) * 0x9e3779b97f4a7c15ULL;
     h ^= load_word(p + 8) * 0xbf58476d1ce4e5b9ULL;
@@ -153,16 +76,6 @@ std::uint64_t hash_head(const char* p) noexcept {
     h ^= h >> 32;
     h *= 0xbf58476d1ce4e5b9ULL;
     return h ^ (h >> 29);
-}
-
-// `size` (at least 8) bytes at a and b, eight at a time, the last eight overlapping.
-bool same_bytes(const char* a, const char* b, std::size_t size) noexcept {
-    for (std::size_t i = 0; i + 8 < size; i += 8) {
-        if (load_word(a + i) != load_word(b + i)) {
-            return false;
-        }
-    }
-    return load_word(a + size - 8) == load_word(b + size - 8);
 }
 
 } // namespace
@@ -403,15 +316,7 @@ bool parse_text_fast(std::string_view line, const byte_classes& classes, std::si
         return false;
     }
     auto& cache = out.minute;
-    std::uint64_t minute_head = 0;
-    std::uint64_t minute_tail = 0;
-    std::memcpy(&minute_head, p, 8);
-    std::memcpy(&minute_tail, p + 8, 8);
-    std::uint64_t cached_head = 0;
-    std::uint64_t cached_tail = 0;
-    std::memcpy(&cached_head, cache.text.data(), 8);
-    std::memcpy(&cached_tail, cache.text.data() + 8, 8);
-    if (!cache.valid || ((minute_head ^ cached_head) | (minute_tail ^ cached_tail)) != 0) {
+    if (!cache.valid || !same_bytes(p, cache.text.data(), cache.text.size())) {
         const auto minute = detail::minute_ms(line);
         if (!minute) {
             return false;
@@ -444,7 +349,6 @@ bool parse_text_fast(std::string_view line, const byte_classes& classes, std::si
     const std::size_t tail = c.next_not(kinds::space, component_end, e);
 
     out.fields.clear();
-    out.known = {};
     std::size_t message_end = e;
     if (equals < e) {
         if (equals < tail) {
@@ -480,13 +384,8 @@ bool parse_text_fast(std::string_view line, const byte_classes& classes, std::si
                     return false; // a '=' in an unquoted value
                 }
             }
-            const std::string_view name{base + key, equals - key};
-            if (const int k = known_key_at(name.data(), name.size());
-                k >= 0 && out.fields.size() < 255) {
-                auto& slot = out.known[static_cast<std::size_t>(k)];
-                slot = slot == 0 ? static_cast<std::uint8_t>(out.fields.size() + 1) : slot;
-            }
-            out.fields.push_back({name, {base + value, value_end - value}, false});
+            out.fields.push_back(
+                {{base + key, equals - key}, {base + value, value_end - value}, false});
             if (next_equals == e) {
                 break;
             }
@@ -498,6 +397,7 @@ bool parse_text_fast(std::string_view line, const byte_classes& classes, std::si
             return false; // a word with no value after the fields
         }
     }
+    out.index_fields(); // rare: most lines take their shape's index
     while (message_end > tail && base[message_end - 1] == ' ') {
         --message_end;
     }
