@@ -12,8 +12,7 @@ namespace {
 constexpr std::size_t padding = 64;
 } // namespace
 
-line_splitter::line_splitter(std::size_t block) : block_(std::max<std::size_t>(block, 1)) {
-}
+line_splitter::line_splitter(std::size_t block) : block_(std::max<std::size_t>(block, 1)) {}
 
 bool line_splitter::next(std::string_view& line) noexcept {
     if (scan_ < end_) {

@@ -21,6 +21,19 @@ using detail::digits;
 using detail::is_digit;
 using detail::minute_ms;
 
+constexpr std::array<std::string_view, known_fields> known_field_names{
+    "reason", "cluster_id", "client_id", "username", "peer", "node", "addr", "address"};
+
+// The known field a key names, if any.
+std::optional<known_field> known_field_of(std::string_view key) noexcept {
+    for (std::size_t i = 0; i < known_fields; ++i) {
+        if (key == known_field_names[i]) {
+            return static_cast<known_field>(i);
+        }
+    }
+    return std::nullopt;
+}
+
 constexpr std::array<std::string_view, 6> level_names{"TRACE", "DEBUG", "INFO", "WARN", "ERROR",
                                                       "FATAL"};
 
@@ -403,15 +416,6 @@ std::string_view log_view::decoded(const field_view& f, std::string& scratch) {
     scratch.clear();
     decode_quoted(f.value, scratch);
     return scratch;
-}
-
-std::optional<known_field> known_field_of(std::string_view key) noexcept {
-    for (std::size_t i = 0; i < known_fields; ++i) {
-        if (key == known_field_names[i]) {
-            return static_cast<known_field>(i);
-        }
-    }
-    return std::nullopt;
 }
 
 void log_view::index_fields() noexcept {

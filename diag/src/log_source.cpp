@@ -161,12 +161,9 @@ bool merged_views::read_from(std::size_t index) {
     while (s.reader->next(line)) {
         ++stats.lines;
         const auto& lines = s.reader->lines();
-        if (lines.terminated() && parse_text_fast(line, lines.classes(), lines.position(line), s.head)) {
-            ++stats.parsed;
-            s.head.node = stats.node;
-            return true;
-        }
-        const auto failure = parse_line_view(line, s.head);
+        const bool fast =
+            lines.terminated() && parse_text_fast(line, lines.classes(), lines.position(line), s.head);
+        const auto failure = fast ? std::nullopt : parse_line_view(line, s.head);
         if (!failure) {
             ++stats.parsed;
             s.head.node = stats.node;

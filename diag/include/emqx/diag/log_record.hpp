@@ -57,10 +57,6 @@ enum class parse_failure : std::uint8_t {
 /// that asking for one costs no search.
 enum class known_field : std::uint8_t { reason, cluster_id, client_id, username, peer, node, addr, address };
 inline constexpr std::size_t known_fields = 8;
-inline constexpr std::array<std::string_view, known_fields> known_field_names{
-    "reason", "cluster_id", "client_id", "username", "peer", "node", "addr", "address"};
-/// The known field a key names, if any.
-[[nodiscard]] std::optional<known_field> known_field_of(std::string_view key) noexcept;
 
 /// One key=value of a line, as views. A quoted value with a backslash in it is `escaped`: its
 /// view is the raw text between the quotes, decoded by log_view::field.
