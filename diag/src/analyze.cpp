@@ -247,7 +247,7 @@ struct analyzer::counters {
     std::array<reason_verdict, 64> reasons{};
 
     bool slow_reason(std::string_view reason) {
-        auto& v = reasons[static_cast<std::size_t>(message_hash({}, reason)) % reasons.size()];
+        auto& v = reasons[static_cast<std::size_t>(short_hash(reason)) % reasons.size()];
         if (!v.known || !detail::same_text(v.text, reason)) {
             v.text.assign(reason);
             v.slow = contains_lower(reason, "timeout") || contains_lower(reason, "slow") ||
@@ -429,7 +429,7 @@ void analyzer::add_mqtt(const log_view& r, const message_entry& e) {
     }
     if (e.auth_failure) {
         const auto username = r.field(known_field::username, scratch_);
-        counters_->auth_by_username.add( username.empty() ? "-" : username);
+        counters_->auth_by_username.add(username.empty() ? "-" : username);
         const auto peer = r.field(known_field::peer, scratch_);
         counters_->bump(counters_->auth_by_peer, address_only(peer.empty() ? "-" : peer));
     }
@@ -437,17 +437,17 @@ void analyzer::add_mqtt(const log_view& r, const message_entry& e) {
     case mqtt_connected: counters_->bump(counters_->flapping, r.field(known_field::client_id, scratch_)); break;
     case mqtt_taken_over:
         counters_->bump(counters_->takeovers, r.field(known_field::client_id, scratch_));
-        counters_->disconnect_reasons.add( "session_taken_over");
+        counters_->disconnect_reasons.add("session_taken_over");
         break;
     case mqtt_protocol_error: {
         const auto reason = r.field(known_field::reason, scratch_);
-        counters_->protocol_errors.add( reason.empty() ? "unknown" : reason);
-        counters_->disconnect_reasons.add( reason.empty() ? "protocol_error" : reason);
+        counters_->protocol_errors.add(reason.empty() ? "unknown" : reason);
+        counters_->disconnect_reasons.add(reason.empty() ? "protocol_error" : reason);
         break;
     }
     case mqtt_disconnect: {
         const auto reason = r.field(known_field::reason, scratch_);
-        counters_->disconnect_reasons.add( reason.empty() ? std::string_view{e.disconnect_key} : reason);
+        counters_->disconnect_reasons.add(reason.empty() ? std::string_view{e.disconnect_key} : reason);
         break;
     }
     default: break;
