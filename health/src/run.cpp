@@ -5,9 +5,7 @@
 #include <emqx/health/run.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <future>
-#include <optional>
 
 namespace emqx::health {
 
@@ -61,27 +59,17 @@ std::vector<detail::node_target> discover(const options& opts, detail::early_pro
     while (!pending.empty() && targets.size() < max_nodes) {
         std::vector<std::future<detail::node_target>> asked;
         for (const auto& address : pending) {
-            asked.push_back(std::async(std::launch::async, [address, &opts] {
-                return detail::ask_node(address, http_options_of(opts));
+            // The asking task starts the probes its answer names, so that they run while a
+            // stalled node is still being asked.
+            asked.push_back(std::async(std::launch::async, [address, &opts, &early] {
+                auto answer = detail::ask_node(address, http_options_of(opts));
+                start_probes(answer, early, opts);
+                return answer;
             }));
         }
         pending.clear();
-        // Each answer is looked at as soon as it is in, so that the brokers it names are
-        // probed while a stalled node is still being asked; the answers are then used in the
-        // order they were asked.
-        std::vector<std::optional<detail::node_target>> answers(asked.size());
-        for (std::size_t left = asked.size(); left > 0;) {
-            for (std::size_t i = 0; i < asked.size(); ++i) {
-                if (!answers[i] &&
-                    asked[i].wait_for(std::chrono::milliseconds(2)) == std::future_status::ready) {
-                    answers[i] = asked[i].get();
-                    start_probes(*answers[i], early, opts);
-                    --left;
-                }
-            }
-        }
-        for (auto& answer : answers) {
-            targets.push_back(std::move(*answer));
+        for (auto& f : asked) {
+            targets.push_back(f.get());
             if (targets.back().view) {
                 for (const auto& peer : peer_http_addresses(*targets.back().view)) {
                     if (!seen_before(peer) && targets.size() + pending.size() < max_nodes) {
