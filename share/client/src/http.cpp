@@ -1,6 +1,8 @@
 // HTTP GET on libcurl: one easy handle per call, errors converted to http_error at this edge.
 #include <emqx/client/http.hpp>
 
+#include "seconds_text.hpp"
+
 #include <curl/curl.h>
 
 #include <cstdio>
@@ -21,12 +23,6 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* u
     return size * count;
 }
 
-std::string seconds_text(std::chrono::milliseconds timeout) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(timeout.count()) / 1000.0);
-    return text;
-}
-
 http_error classify(CURLcode code,
                     const host_port& node,
                     const std::string& url,
@@ -37,7 +33,7 @@ http_error classify(CURLcode code,
     case CURLE_COULDNT_CONNECT: return {http_failure::refused, "connection refused by " + where, 0};
     case CURLE_OPERATION_TIMEDOUT:
         return {http_failure::timed_out,
-                "no answer from " + where + " within " + seconds_text(timeout),
+                "no answer from " + where + " within " + detail::seconds_text(timeout),
                 0};
     case CURLE_COULDNT_RESOLVE_HOST:
         return {http_failure::unresolved, "cannot resolve host '" + node.host + "'", 0};

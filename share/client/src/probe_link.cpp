@@ -98,12 +98,6 @@ std::string hex(int code) {
     return text;
 }
 
-std::string seconds_text(std::chrono::milliseconds timeout) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(timeout.count()) / 1000.0);
-    return text;
-}
-
 std::string unique_suffix() {
     static std::atomic<unsigned> counter{0};
     thread_local std::mt19937_64 generator{std::random_device{}()};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "probe_socket.hpp"
+#include "seconds_text.hpp"
 
 #include <emqx/client/mqtt_probe.hpp>
 #include <emqx/mqtt/packet.hpp>
@@ -18,9 +19,6 @@ namespace emqx::client::detail {
 
 /// A failure, or nothing when the step succeeded.
 using maybe_error = std::optional<probe_error>;
-
-/// "2.0 s": how timeouts appear in messages.
-[[nodiscard]] std::string seconds_text(std::chrono::milliseconds timeout);
 
 /// "bad user name or password" for bad_user_name_or_password; "refused" for a code the codec
 /// has no name for.
