@@ -363,6 +363,29 @@ analyzer::message_entry& analyzer::entry_for(const log_view& r) {
     return e;
 }
 
+analyzer::message_entry& analyzer::entry_of(const log_view& r) {
+    if (r.shape == 0 || !r.shapes) {
+        return entry_for(r);
+    }
+    if (shaped_ == nullptr || shaped_->owner != r.shapes) {
+        const auto it = std::find_if(shape_entries_.begin(),
+                                     shape_entries_.end(),
+                                     [&](const shape_entries& s) { return s.owner == r.shapes; });
+        shaped_ = it != shape_entries_.end()
+                      ? &*it
+                      : &shape_entries_.emplace_back(shape_entries{r.shapes, {}});
+    }
+    auto& entries = shaped_->entries;
+    if (r.shape > entries.size()) {
+        entries.resize(r.shape, nullptr);
+    }
+    message_entry*& e = entries[r.shape - 1];
+    if (e == nullptr) {
+        e = &entry_for(r);
+    }
+    return *e;
+}
+
 void analyzer::add(const log_view& r) {
     counters_->next_line();
     if ((options_.since_ms && r.unix_ms < *options_.since_ms) ||
@@ -378,7 +401,7 @@ void analyzer::add(const log_view& r) {
         last_node_.assign(r.node);
     }
 
-    message_entry& e = entry_for(r);
+    message_entry& e = entry_of(r);
     if (r.level >= log_level::error || e.error_word) {
         add_error(r);
     }
@@ -509,6 +532,8 @@ analysis analyzer::finish(std::vector<file_stats> files, std::vector<bad_line> b
     }
     messages_.clear();
     index_.clear();
+    shape_entries_.clear();
+    shaped_ = nullptr;
     counters_ = std::make_unique<counters>();
     latest_.clear();
     errors_seen_ = 0;

@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace {
@@ -36,9 +38,64 @@ std::uint64_t level_count(const analysis& a, log_level l) {
     return a.levels[static_cast<std::size_t>(l)];
 }
 
+std::uint64_t message_count(const analysis& a, std::string_view message) {
+    const auto it = std::find_if(a.top_messages.begin(),
+                                 a.top_messages.end(),
+                                 [&](const message_stats& m) { return m.message == message; });
+    return it == a.top_messages.end() ? 0 : it->count;
+}
+
+// A directory that goes away with the test.
+struct temp_dir {
+    std::filesystem::path path;
+    temp_dir() {
+        std::string pattern = "/tmp/emqx-diag-analyze-XXXXXX";
+        path = ::mkdtemp(pattern.data());
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
 } // namespace
 
 TEST_SUITE("diag::analyze") {
+    TEST_CASE("two files whose line shapes are numbered differently are counted apart") {
+        // Each file's parser numbers the shapes it meets in its own order: shape 1 is a
+        // connect in one file and a session expiry in the other. The analyzer remembers each
+        // shape's message per file, so the merged lines must still land on their own messages.
+        temp_dir dir;
+        std::ofstream a{dir.path / "node1.log"};
+        std::ofstream b{dir.path / "node2.log"};
+        for (int i = 0; i < 6; ++i) {
+            const std::string ts = "2026-11-22T08:00:0" + std::to_string(i);
+            a << ts
+              << ".100Z INFO  mqtt client connected client_id=c1 peer=10.0.0.1:1000 version=5\n";
+            a << ts
+              << ".200Z WARN  auth authentication failed client_id=c1 username=bob "
+                 "peer=10.2.0.1:5 reason=bad_password\n";
+            b << ts << ".150Z DEBUG session session expired client_id=c2\n";
+            b << ts << ".250Z ERROR http request failed path=/x error=\"handler threw\"\n";
+        }
+        a.close();
+        b.close();
+        const auto r = analyze_files({dir.path.string()}, {});
+        CHECK(r.records == 24);
+        CHECK(message_count(r, "client connected") == 6);
+        CHECK(message_count(r, "authentication failed") == 6);
+        CHECK(message_count(r, "session expired") == 6);
+        CHECK(message_count(r, "request failed") == 6);
+        CHECK(r.components.at("mqtt") == 6);
+        CHECK(r.components.at("session") == 6);
+        CHECK(level_count(r, log_level::error) == 6);
+        CHECK(r.flapping_clients == std::map<std::string, std::uint64_t>{{"c1", 6}});
+        CHECK(r.auth_failures_by_username == std::map<std::string, std::uint64_t>{{"bob", 6}});
+        CHECK(r.errors_per_minute.size() == 1);
+    }
+
     TEST_CASE("a directory of three nodes' logs is counted exactly") {
         const auto a = analyze_files({fixtures()}, {});
         REQUIRE(a.files.size() == 3);

@@ -119,6 +119,8 @@ private:
     };
 
     message_entry& entry_for(const log_view& record);
+    /// entry_for, remembered per line shape: a shaped line finds its entry without a hash.
+    message_entry& entry_of(const log_view& record);
     void add_error(const log_view& record);
     void add_mqtt(const log_view& record, const message_entry& entry);
     void add_findings(analysis& result) const;
@@ -129,6 +131,14 @@ private:
     // parts are fields), so normalising is done once per distinct message, in finish().
     std::deque<message_entry> messages_;
     std::vector<message_entry*> index_; ///< open addressing over messages_, by message_hash
+    /// The entry of each shape of a source's line_shapes (held, so that its address stays
+    /// its own); `shaped_` is the one the last line came from.
+    struct shape_entries {
+        std::shared_ptr<line_shapes> owner;
+        std::vector<message_entry*> entries; ///< by shape number; null until first met
+    };
+    std::deque<shape_entries> shape_entries_;
+    shape_entries* shaped_ = nullptr;
     std::unique_ptr<counters> counters_;
     std::vector<log_record> latest_;   ///< a ring of the latest errors
     std::uint64_t errors_seen_ = 0;
