@@ -78,7 +78,11 @@ expected<bool, std::string> write_entries(archive* a, const std::string& top,
 expected<std::uint64_t, std::string> write_tar_gz(const fs::path& path, const std::string& top,
                                                   const std::vector<bundle_file>& files) {
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path{"."};
-    std::string temp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    // Appended rather than "." + name: GCC 12 warns (-Wrestrict) about that form in release.
+    std::string name = ".";
+    name += path.filename().string();
+    name += ".tmp-XXXXXX";
+    std::string temp = (dir / name).string();
     const int fd = ::mkstemp(temp.data());
     if (fd < 0) {
         return unexpected{"cannot create a file in " + dir.string() + ": " + std::strerror(errno)};

@@ -134,8 +134,9 @@ void collect_logs(const collect_options& o, const std::vector<fs::path>& extra, 
         if (name.size() > 3 && name.ends_with(".gz")) {
             name.resize(name.size() - 3); // stored decompressed: the bundle is compressed anyway
         }
-        if (names[name]++ > 0) {
-            name += "." + std::to_string(names[name]);
+        if (const auto seen = names[name]++; seen > 0) {
+            name += '.'; // appended: "." + text makes GCC 12 warn (-Wrestrict) in release
+            name += std::to_string(seen + 1);
         }
         out.files.push_back({"logs/" + name, redact.redact(kept),
                              path.string() + (o.since_ms ? " (lines within --since)" : "")});
@@ -152,8 +153,9 @@ void collect_configs(const std::vector<fs::path>& configs, redactor& redact, par
             continue;
         }
         const std::string text{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-        if (names[name]++ > 0) {
-            name += "." + std::to_string(names[name]);
+        if (const auto seen = names[name]++; seen > 0) {
+            name += '.'; // appended: "." + text makes GCC 12 warn (-Wrestrict) in release
+            name += std::to_string(seen + 1);
         }
         out.files.push_back({"config/" + name, redact.redact(text), path.string()});
     }

@@ -63,7 +63,11 @@ std::string address_text(const std::string& hex, bool ipv6) {
     }
     const unsigned port = static_cast<unsigned>(std::strtoul(hex.substr(colon + 1).c_str(), nullptr, 16));
     if (ipv6) {
-        return "[" + hex.substr(0, colon) + "]:" + std::to_string(port);
+        std::string text = "["; // appended: "[" + text makes GCC 12 warn (-Wrestrict)
+        text += hex.substr(0, colon);
+        text += "]:";
+        text += std::to_string(port);
+        return text;
     }
     const auto ip = static_cast<std::uint32_t>(std::strtoul(hex.substr(0, colon).c_str(), nullptr, 16));
     return std::to_string(ip & 0xFFU) + "." + std::to_string((ip >> 8U) & 0xFFU) + "." +

@@ -5,12 +5,14 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/time.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
-
-#include <sys/time.h>
+#include <vector>
 
 namespace {
 
@@ -78,6 +80,42 @@ TEST_SUITE("diag::collect") {
         CHECK(kept.front() == '2');                                // starts at a line
         CHECK(files.at("summary.txt").find("--max-log-size") != std::string::npos);
         CHECK(files.at("summary.txt").find("no node answered") != std::string::npos);
+    }
+
+    TEST_CASE("files of the same name from different directories are all kept") {
+        // Three nodes' directories each hold an emqxd.log and an emqxd.yaml: the second and
+        // third of a name get ".2" and ".3" instead of overwriting the first.
+        temp_dir dir;
+        std::vector<fs::path> logs;
+        for (int n = 1; n <= 3; ++n) {
+            const fs::path node = dir.path / ("node" + std::to_string(n));
+            fs::create_directory(node);
+            std::ofstream{node / "emqxd.log"} << log_lines(n, 1);
+            std::ofstream{node / "emqxd.yaml"} << "node:\n  name: node" << n << "\n";
+            logs.push_back(node / "emqxd.log");
+        }
+        collect_options o;
+        o.out = dir.path / "b.tar.gz";
+        o.log_paths = logs;
+        o.config_files = {dir.path / "node1/emqxd.yaml",
+                          dir.path / "node2/emqxd.yaml",
+                          dir.path / "node3/emqxd.yaml"};
+        o.metrics_interval = std::chrono::milliseconds{0};
+        REQUIRE(collect(o).has_value());
+        const auto files = contents(dir.path / "b.tar.gz");
+        std::set<std::string> times;
+        for (const char* name : {"logs/emqxd.log", "logs/emqxd.log.2", "logs/emqxd.log.3"}) {
+            REQUIRE(files.count(name) == 1);
+            times.insert(files.at(name).substr(0, 16)); // each node's own minute
+        }
+        CHECK(times.size() == 3);
+        std::set<std::string> configs;
+        for (const char* name :
+             {"config/emqxd.yaml", "config/emqxd.yaml.2", "config/emqxd.yaml.3"}) {
+            REQUIRE(files.count(name) == 1);
+            configs.insert(files.at(name));
+        }
+        CHECK(configs.size() == 3);
     }
 
     TEST_CASE("a secret of a config is redacted in the logs with the same placeholder") {
