@@ -281,14 +281,20 @@ node_checks(const node_target& t, const options& opts, early_probes* early) {
     out.push_back(evaluate_api(t.scope, address, *t.status));
     const client::http_options http{opts.timeout, opts.bearer_token};
     auto metrics = std::async(std::launch::async, [&] { return metrics_check(t, opts); });
-    auto mqtt = std::async(std::launch::async, [&] {
-        return t.mqtt ? mqtt_checks(t.scope, *t.mqtt, true, opts, early_outcome())
-                      : std::vector<check_result>{{t.scope,
-                                                   "mqtt.connect",
-                                                   verdict::critical,
-                                                   "the node lists no mqtt listener",
-                                                   "check listeners in its config",
-                                                   {}}};
+    // An if rather than ?: with a braced vector, which GCC 12 -O3 takes for a read of an
+    // uninitialised string (-Wmaybe-uninitialized).
+    auto mqtt = std::async(std::launch::async, [&]() -> std::vector<check_result> {
+        if (t.mqtt) {
+            return mqtt_checks(t.scope, *t.mqtt, true, opts, early_outcome());
+        }
+        std::vector<check_result> none;
+        none.push_back({t.scope,
+                        "mqtt.connect",
+                        verdict::critical,
+                        "the node lists no mqtt listener",
+                        "check listeners in its config",
+                        {}});
+        return none;
     });
     auto listeners = std::async(std::launch::async, [&] { return listener_check(t, opts); });
     auto health = evaluate_probe_path(t.scope, "health", client::http_get(t.http, "/health", http));
