@@ -3,7 +3,8 @@
 # generates SIZE_MB of realistic text log (the events emqxd writes, fixed seed), then runs each
 # command RUNS times on one core (taskset -c 1), page cache warm, and prints the medians in MB/s
 # and their ratio, and the same for tests/bench/log_floor (the least work any analysis of the log
-# must do per line: a floor under analyze). The figures go into BENCHMARKS.md.
+# must do per line: a floor under analyze), alone and with the checks a parser must make
+# (--checked). The figures go into BENCHMARKS.md.
 #
 # Usage: scripts/bench-log.sh [SIZE_MB] [RUNS]     (defaults 1024 and 3)
 #        BIN=build/other scripts/bench-log.sh      (default build/release)
@@ -153,12 +154,14 @@ median_seconds() {
 
 grep_s=$(median_seconds taskset -c 1 grep -c ERROR "$log")
 analyze_s=$(median_seconds taskset -c 1 "$ctl" --no-color log analyze "$log")
-# The floor: what any analysis of this log must do per line, checking nothing
-# (tests/bench/log_floor.cpp; built with the release preset).
+# The floor: what any analysis of this log must do per line, checking nothing, then the same
+# with the checks before a parser may trust a line (tests/bench/log_floor.cpp; release preset).
 floor="$bin/tests/bench/log_floor"
 floor_s=
+checked_s=
 if [ -x "$floor" ]; then
     floor_s=$(median_seconds taskset -c 1 "$floor" "$log")
+    checked_s=$(median_seconds taskset -c 1 "$floor" --checked "$log")
 fi
 mbps() { echo "$bytes / 1048576 / $1" | bc -l; }
 grep_mbps=$(mbps "$grep_s")
@@ -170,8 +173,10 @@ printf '  grep -c ERROR          %8.2f s  %8.0f MB/s\n' "$grep_s" "$grep_mbps"
 printf '  emqxctl log analyze    %8.2f s  %8.0f MB/s\n' "$analyze_s" "$analyze_mbps"
 if [ -n "$floor_s" ]; then
     printf '  floor (log_floor)      %8.2f s  %8.0f MB/s\n' "$floor_s" "$(mbps "$floor_s")"
+    printf '  floor with checks      %8.2f s  %8.0f MB/s   (log_floor --checked)\n' "$checked_s" "$(mbps "$checked_s")"
 fi
 printf '  analyze / grep         %8.2f   (goal: at least 0.50)\n' "$(echo "$analyze_mbps / $grep_mbps" | bc -l)"
 if [ -n "$floor_s" ]; then
-    printf '  floor / grep           %8.2f   (the floor against grep)\n' "$(echo "$grep_s / $floor_s" | bc -l)"
+    printf '  floor / grep           %8.2f\n' "$(echo "$grep_s / $floor_s" | bc -l)"
+    printf '  checked floor / grep   %8.2f\n' "$(echo "$grep_s / $checked_s" | bc -l)"
 fi

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -65,21 +66,126 @@ newline_masks_avx2(const char* data, std::uint64_t* out, std::size_t words) noex
 }
 #endif
 
+// --checked: four masks per 64 bytes, side by side: newline, space and quote (each with the
+// newlines too: a search for the end of a value stops at the line's end), and bad (what a parser
+// must leave to its careful path: a backslash, 0x7F, a control byte but tab and newline).
+enum mask_kind : std::size_t { newline_mask, space_mask, quote_mask, bad_mask, masks_per_word };
+
+bool is_bad(char ch) noexcept {
+    const auto u = static_cast<unsigned char>(ch);
+    return ch == '\\' || u == 0x7F || (u < 0x20 && ch != '\t' && ch != '\n');
+}
+
+void checked_masks_portable(const char* data, std::uint64_t* out, std::size_t words) noexcept {
+    for (std::size_t w = 0; w < words; ++w) {
+        std::array<std::uint64_t, masks_per_word> bits{};
+        for (std::size_t i = 0; i < 64; ++i) {
+            const char ch = data[w * 64 + i];
+            bits[newline_mask] |= std::uint64_t{ch == '\n'} << i;
+            bits[space_mask] |= std::uint64_t{ch == ' ' || ch == '\n'} << i;
+            bits[quote_mask] |= std::uint64_t{ch == '"' || ch == '\n'} << i;
+            bits[bad_mask] |= std::uint64_t{is_bad(ch)} << i;
+        }
+        std::memcpy(out + w * masks_per_word, bits.data(), sizeof bits);
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx2")]] std::uint32_t mask(__m256i bytes) noexcept {
+    return static_cast<std::uint32_t>(_mm256_movemask_epi8(bytes));
+}
+
+[[gnu::target("avx2")]] void
+checked_masks_avx2(const char* data, std::uint64_t* out, std::size_t words) noexcept {
+    const __m256i newline = _mm256_set1_epi8('\n');
+    const __m256i space = _mm256_set1_epi8(' ');
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    const __m256i del = _mm256_set1_epi8(0x7F);
+    const __m256i tab = _mm256_set1_epi8('\t');
+    const __m256i below_space = _mm256_set1_epi8(0x1F);
+    for (std::size_t w = 0; w < words; ++w) {
+        std::array<std::uint64_t, masks_per_word> bits{};
+        for (std::size_t half = 0; half < 2; ++half) {
+            const __m256i v =
+                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + w * 64 + half * 32));
+            const __m256i nl = _mm256_cmpeq_epi8(v, newline);
+            // A control byte: unsigned v <= 0x1F, that is min(v, 0x1F) == v.
+            const __m256i control = _mm256_cmpeq_epi8(_mm256_min_epu8(v, below_space), v);
+            const __m256i bad = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash), _mm256_cmpeq_epi8(v, del)),
+                _mm256_andnot_si256(_mm256_or_si256(nl, _mm256_cmpeq_epi8(v, tab)), control));
+            const unsigned shift = static_cast<unsigned>(half * 32);
+            bits[newline_mask] |= std::uint64_t{mask(nl)} << shift;
+            bits[space_mask] |=
+                std::uint64_t{mask(_mm256_or_si256(nl, _mm256_cmpeq_epi8(v, space)))} << shift;
+            bits[quote_mask] |=
+                std::uint64_t{mask(_mm256_or_si256(nl, _mm256_cmpeq_epi8(v, quote)))} << shift;
+            bits[bad_mask] |= std::uint64_t{mask(bad)} << shift;
+        }
+        std::memcpy(out + w * masks_per_word, bits.data(), sizeof bits);
+    }
+}
+#endif
+
 using masks_fn = void (*)(const char*, std::uint64_t*, std::size_t) noexcept;
 
-masks_fn pick_masks() noexcept {
+masks_fn pick_masks(bool checked) noexcept {
 #if defined(__x86_64__) && defined(__GNUC__)
     if (__builtin_cpu_supports("avx2")) {
-        return newline_masks_avx2;
+        return checked ? checked_masks_avx2 : newline_masks_avx2;
     }
 #endif
-    return newline_masks_portable;
+    return checked ? checked_masks_portable : newline_masks_portable;
+}
+
+// The first position at or after `pos` whose bit is set in masks of kind `k` (one exists: a
+// '\n' ends every line, and a value searched for ends at one at the latest).
+std::size_t next_bit(const std::uint64_t* masks, mask_kind k, std::size_t pos) noexcept {
+    std::size_t w = pos >> 6;
+    std::uint64_t bits = masks[w * masks_per_word + k] & (~std::uint64_t{0} << (pos & 63));
+    while (bits == 0) {
+        bits = masks[++w * masks_per_word + k];
+    }
+    return (w << 6) + static_cast<std::size_t>(__builtin_ctzll(bits));
+}
+
+// Whether any bit of kind `k` is set in [from, to).
+bool any_bit(const std::uint64_t* masks, mask_kind k, std::size_t from, std::size_t to) noexcept {
+    std::uint64_t bits =
+        masks[(from >> 6) * masks_per_word + k] & (~std::uint64_t{0} << (from & 63));
+    for (std::size_t w = from >> 6; (w << 6) < to; bits = masks[++w * masks_per_word + k]) {
+        if (w == (to - 1) >> 6) {
+            bits &= ~std::uint64_t{0} >> (63 - ((to - 1) & 63));
+        }
+        if (bits != 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 enum class kind : std::uint8_t { other, connect, disconnect, error };
 
+// " key=" after a line's first value, as the words that compare it (--checked).
+struct key_words {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0; // the last eight bytes, when longer than eight
+    std::size_t size = 0;
+};
+
+bool same_key(const char* p, const key_words& k) noexcept {
+    std::uint64_t first = load_word(p);
+    if (k.size < 8) {
+        first &= (std::uint64_t{1} << (8 * k.size)) - 1;
+    }
+    return first == k.first && (k.size <= 8 || load_word(p + k.size - 8) == k.last);
+}
+
 struct line_kind {
     std::array<std::uint64_t, 3> head{};
+    std::string full_head; // through the first '=' (--checked compares all of it)
+    std::vector<key_words> keys;
     kind what = kind::other;
     bool used = false;
     std::size_t value = 0; // offset of the first value in the line
@@ -106,8 +212,14 @@ public:
     // The lines of a block whose newline masks are `newlines` (`words` of them); `start` is
     // where the first line begins, and becomes where the unfinished last one does. The buffer
     // is readable 64 bytes past its last word.
+    //
+    // `checked`: `masks` holds the four masks of --checked, and each line is also checked as a
+    // parser must before it trusts a line: no bad byte, the whole head, then each value's end
+    // and the next key, the kind's keys in order. A line that fails is only counted as such.
+    template <bool checked>
     void
-    block(const char* base, const std::uint64_t* newlines, std::size_t words, std::size_t& start) {
+    block(const char* base, const std::uint64_t* masks, std::size_t words, std::size_t& start) {
+        constexpr std::size_t stride = checked ? std::size_t{masks_per_word} : std::size_t{1};
         line_kind* const kinds = kinds_.data();
         const std::size_t kinds_mask = kinds_.size() - 1;
         std::uint64_t* const minutes = minutes_.data();
@@ -119,8 +231,9 @@ public:
         std::uint64_t lines = 0;
         std::size_t at = start;
         for (std::size_t w = 0; w < words; ++w) {
-            for (std::uint64_t bits = newlines[w]; bits != 0; bits &= bits - 1) {
+            for (std::uint64_t bits = masks[w * stride]; bits != 0; bits &= bits - 1) {
                 const std::size_t end = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+                const std::size_t line_at = at;
                 const char* p = base + at;
                 const std::size_t size = end - at;
                 at = end + 1;
@@ -141,12 +254,33 @@ public:
                 std::uint64_t h = (head_words[0] * 0x9e3779b97f4a7c15ULL) ^
                                   (head_words[1] * 0xbf58476d1ce4e5b9ULL) ^ head_words[2];
                 h ^= h >> 29;
-                line_kind& k = kinds[h & kinds_mask];
-                if (!k.used) [[unlikely]] {
-                    learn(k, head_words, p, size);
-                } else if (((k.head[0] ^ head_words[0]) | (k.head[1] ^ head_words[1]) |
-                            (k.head[2] ^ head_words[2])) != 0) [[unlikely]] { // not memcmp
+                std::size_t slot = h & kinds_mask;
+                line_kind* kp = &kinds[slot];
+                if (!kp->used) [[unlikely]] {
+                    learn(*kp, head_words, p, size);
+                } else if (((kp->head[0] ^ head_words[0]) | (kp->head[1] ^ head_words[1]) |
+                            (kp->head[2] ^ head_words[2])) != 0) [[unlikely]] { // not memcmp
                     ++collisions_;
+                }
+                if constexpr (checked) {
+                    // Kinds whose first 24 bytes agree ("authentication failed" and
+                    // "... refused") take the next slots: the whole head tells them apart.
+                    while (!same_head(base + line_at + 25, end - line_at - 25, *kp))
+                        [[unlikely]] {
+                            slot = (slot + 1) & kinds_mask;
+                            kp = &kinds[slot];
+                            if (!kp->used) {
+                                learn(*kp, head_words, p, size);
+                            }
+                        }
+                }
+                line_kind& k = *kp;
+                if constexpr (checked) {
+                    if (any_bit(masks, bad_mask, line_at, end) ||
+                        !well_formed(base, masks, line_at, end, k)) {
+                        ++unchecked_;
+                        continue;
+                    }
                 }
                 ++k.count;
                 k.last_ms = ms;
@@ -209,7 +343,60 @@ public:
                     static_cast<unsigned long long>(errors));
     }
 
+    std::uint64_t unchecked() const noexcept { return unchecked_; }
+
 private:
+    // Whether the `room` bytes at `p` start with kind k's whole head (at least 24 bytes).
+    static bool same_head(const char* p, std::size_t room, const line_kind& k) noexcept {
+        const std::size_t n = k.full_head.size();
+        if (room < n) {
+            return false;
+        }
+        for (std::size_t i = 0; i + 8 < n; i += 8) {
+            if (load_word(p + i) != load_word(k.full_head.data() + i)) {
+                return false;
+            }
+        }
+        return load_word(p + n - 8) == load_word(k.full_head.data() + n - 8);
+    }
+
+    // Whether the line [line, e), whose head is kind k's, has its values and keys.
+    static bool well_formed(const char* base,
+                            const std::uint64_t* masks,
+                            std::size_t line,
+                            std::size_t e,
+                            const line_kind& k) noexcept {
+        const std::size_t head_at = line + 25;
+        const std::size_t n = k.full_head.size();
+        if (k.full_head.back() != '=') {
+            return head_at + n == e; // a line without fields is all head
+        }
+        std::size_t pos = head_at + n;
+        for (std::size_t i = 0;; ++i) {
+            std::size_t end = 0;
+            if (base[pos] == '"') {
+                const std::size_t close = next_bit(masks, quote_mask, pos + 1);
+                if (close >= e) {
+                    return false; // unterminated
+                }
+                end = close + 1;
+            } else {
+                if (base[pos] == ' ') {
+                    return false;
+                }
+                end = next_bit(masks, space_mask, pos);
+            }
+            if (i == k.keys.size()) {
+                return end == e;
+            }
+            const key_words& key = k.keys[i];
+            if (end + key.size > e || !same_key(base + end, key)) {
+                return false;
+            }
+            pos = end + key.size;
+        }
+    }
+
     static void learn(line_kind& k,
                       const std::array<std::uint64_t, 3>& words,
                       const char* p,
@@ -219,6 +406,29 @@ private:
         k.head = words;
         const auto equals = rest.find('=');
         k.value = equals == std::string_view::npos ? size : 25 + equals + 1;
+        k.full_head.assign(
+            rest.substr(0, equals == std::string_view::npos ? rest.size() : equals + 1));
+        // The keys after the first value, from this line (the generated values are plain words
+        // or, last, a quoted text).
+        for (std::size_t pos = k.value; pos < size;) {
+            const std::size_t end = p[pos] == '"' ? std::string_view{p, size}.find('"', pos + 1) + 1
+                                                  : std::string_view{p, size}.find(' ', pos);
+            if (end == std::string_view::npos || end >= size) {
+                break;
+            }
+            const std::size_t key_end = std::string_view{p, size}.find('=', end);
+            if (key_end == std::string_view::npos) {
+                break;
+            }
+            key_words key;
+            key.size = key_end + 1 - end;
+            std::memcpy(&key.first, p + end, std::min<std::size_t>(key.size, 8));
+            if (key.size > 8) {
+                key.last = load_word(p + end + key.size - 8);
+            }
+            k.keys.push_back(key);
+            pos = key_end + 1;
+        }
         k.what = rest.starts_with("INFO  mqtt client connected ")      ? kind::connect
                  : rest.starts_with("INFO  mqtt client disconnected ") ? kind::disconnect
                  : rest.starts_with("ERROR")                           ? kind::error
@@ -245,23 +455,26 @@ private:
     std::int64_t minute_ms_ = 0;
     std::uint64_t lines_ = 0;
     std::uint64_t collisions_ = 0;
+    std::uint64_t unchecked_ = 0;
 };
 
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: log_floor FILE\n");
+    const bool checked = argc == 3 && std::string_view{argv[1]} == "--checked";
+    if (argc != 2 && !checked) {
+        std::fprintf(stderr, "usage: log_floor [--checked] FILE\n");
         return 64;
     }
-    const int fd = ::open(argv[1], O_RDONLY | O_CLOEXEC);
+    const char* path = argv[argc - 1];
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        std::perror(argv[1]);
+        std::perror(path);
         return 66;
     }
-    const masks_fn masks = pick_masks();
+    const masks_fn masks = pick_masks(checked);
     std::vector<char> buffer(2 * block + 128);
-    std::vector<std::uint64_t> newlines(2 * block / 64 + 2);
+    std::vector<std::uint64_t> mask_words((2 * block / 64 + 2) * masks_per_word);
     floor_counter counter;
     std::size_t kept = 0; // the start of an unfinished line, moved to the front
     for (;;) {
@@ -272,9 +485,13 @@ int main(int argc, char** argv) {
         const std::size_t end = kept + static_cast<std::size_t>(got);
         std::memset(buffer.data() + end, 0, 64);
         const std::size_t words = (end + 63) / 64;
-        masks(buffer.data(), newlines.data(), words);
+        masks(buffer.data(), mask_words.data(), words);
         std::size_t start = 0;
-        counter.block(buffer.data(), newlines.data(), words, start);
+        if (checked) {
+            counter.block<true>(buffer.data(), mask_words.data(), words, start);
+        } else {
+            counter.block<false>(buffer.data(), mask_words.data(), words, start);
+        }
         kept = end - start;
         if (kept > block) {
             kept = 0; // a line longer than a block is left out: the benchmark log has none
@@ -283,5 +500,9 @@ int main(int argc, char** argv) {
     }
     ::close(fd);
     counter.finish();
+    if (checked) {
+        std::printf("lines that failed the checks %llu\n",
+                    static_cast<unsigned long long>(counter.unchecked()));
+    }
     return 0;
 }
