@@ -61,10 +61,13 @@ for source in tests/fuzz/fuzz_*.cpp; do
         cp -R "tests/fuzz/corpus/${name}/." "${corpus}/"
     fi
     log="${work}/${name}/log"
+    # A target's own dictionary when it has one (tests/fuzz/<name>.dict), else the MQTT one.
+    dict="tests/fuzz/${name}.dict"
+    [[ -f "${dict}" ]] || dict=tests/fuzz/mqtt.dict
     echo "== ${name}: fuzzing for ${seconds}s"
     if ! "${binary}" \
         -max_total_time="${seconds}" \
-        -dict=tests/fuzz/mqtt.dict \
+        -dict="${dict}" \
         -timeout=10 \
         -rss_limit_mb=2048 \
         -artifact_prefix="${work}/${name}/artifacts/" \

@@ -86,6 +86,7 @@ struct line_shapes {
         std::uint64_t first = 0; ///< its first eight bytes, zero-padded
         std::uint64_t last = 0;  ///< its last eight bytes, when it has more than eight
         std::size_t size = 0;
+        std::string text; ///< the whole key, when the two words do not cover it (over 16 bytes)
     };
     struct shape {
         std::string head; ///< from the level on, through the first key's '=', or the whole rest
@@ -136,12 +137,15 @@ std::shared_ptr<line_shapes> make_line_shapes() {
 
 namespace {
 
-line_shapes::key key_of(const char* p, std::size_t size) noexcept {
+line_shapes::key key_of(const char* p, std::size_t size) {
     line_shapes::key k;
     k.size = size;
     std::memcpy(&k.first, p, size < 8 ? size : 8);
     if (size > 8) {
         k.last = load_word(p + size - 8);
+    }
+    if (size > 16) {
+        k.text.assign(p, size);
     }
     return k;
 }
@@ -151,7 +155,12 @@ bool same_key(const char* p, const line_shapes::key& k) noexcept {
     if (k.size < 8) {
         first &= (std::uint64_t{1} << (8 * k.size)) - 1;
     }
-    return first == k.first && (k.size <= 8 || load_word(p + k.size - 8) == k.last);
+    if (first != k.first || (k.size > 8 && load_word(p + k.size - 8) != k.last)) {
+        return false;
+    }
+    // The bytes between the two words (" session_present=" has one): a key that differs only
+    // there is another key, or no key at all (the fuzz target found "session[present=").
+    return k.size <= 16 || same_bytes(k.text.data(), p, k.size);
 }
 
 // Parses a line of a known shape: true when it is one. `matched` is set to the shape whose head

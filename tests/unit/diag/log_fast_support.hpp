@@ -2,6 +2,8 @@
 // mutations of them, and the byte class definitions written out independently of the code.
 #pragma once
 
+#include "log_view_diff.hpp"
+
 #include <emqx/diag/byte_classes.hpp>
 #include <emqx/diag/log_lines.hpp>
 #include <emqx/diag/log_record.hpp>
@@ -446,16 +448,7 @@ inline std::string mutate(rng& r, line_parts p) {
 // ---------------------------------------------------------------------------------------------
 // The differential check
 
-inline constexpr std::array<std::pair<known_field, std::string_view>, known_fields> known_names{{
-    {known_field::reason, "reason"},
-    {known_field::cluster_id, "cluster_id"},
-    {known_field::client_id, "client_id"},
-    {known_field::username, "username"},
-    {known_field::peer, "peer"},
-    {known_field::node, "node"},
-    {known_field::addr, "addr"},
-    {known_field::address, "address"},
-}};
+using log_view_diff::known_names;
 
 inline std::vector<char> with_slack(rng& r, std::string_view content) {
     // Copied, then grown: GCC 12 sees a "size + 64" vector as a possible overflow.

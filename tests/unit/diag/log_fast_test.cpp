@@ -2,11 +2,13 @@
 // parse_line_view on generated emqxd lines and mutations of them, placed inside larger buffers;
 // and the line_splitter's classes and positions with input fed in odd pieces. Fixed seeds.
 #include "log_fast_support.hpp"
+#include "log_view_diff.hpp"
 #include "splitter_feed.hpp"
 
 namespace {
 
 using namespace log_fast_support;
+using log_view_diff::differences;
 
 std::string describe(const log_view& v) {
     std::string out = "unix_ms=" + std::to_string(v.unix_ms) +
@@ -19,59 +21,6 @@ std::string describe(const log_view& v) {
     out += " } known=";
     for (const auto slot : v.known) {
         out += std::to_string(unsigned{slot}) + ",";
-    }
-    return out;
-}
-
-// Equal text at the same place of the line (both parsers give views into it).
-bool same_view(std::string_view a, std::string_view b) {
-    return a == b && (a.empty() || a.data() == b.data());
-}
-
-// What differs between two parses of the same line; "" when nothing.
-std::string differences(const log_view& a, const log_view& b) {
-    std::string out;
-    if (a.unix_ms != b.unix_ms) {
-        out += "unix_ms; ";
-    }
-    if (a.level != b.level) {
-        out += "level; ";
-    }
-    if (!same_view(a.component, b.component)) {
-        out += "component; ";
-    }
-    if (!same_view(a.message, b.message)) {
-        out += "message; ";
-    }
-    if (a.fields.size() != b.fields.size()) {
-        out += "number of fields; ";
-    } else {
-        for (std::size_t i = 0; i < a.fields.size(); ++i) {
-            if (!same_view(a.fields[i].key, b.fields[i].key) ||
-                !same_view(a.fields[i].value, b.fields[i].value) ||
-                a.fields[i].escaped != b.fields[i].escaped) {
-                out += "field " + std::to_string(i) + "; ";
-            }
-        }
-    }
-    if (a.known != b.known) {
-        out += "known; ";
-    }
-    if (a.node != b.node) {
-        out += "node; ";
-    }
-    std::string s1;
-    std::string s2;
-    std::string s3;
-    std::string s4;
-    for (const auto& [field, name] : known_names) {
-        const std::string_view by_slot = a.field(field, s1);
-        const std::string_view by_name = a.field(name, s2);
-        const std::string_view other_slot = b.field(field, s3);
-        const std::string_view other_name = b.field(name, s4);
-        if (by_slot != by_name || by_slot != other_slot || other_slot != other_name) {
-            out += "field(" + std::string{name} + "); ";
-        }
     }
     return out;
 }
@@ -426,6 +375,38 @@ TEST_SUITE("diag::log_fast") {
         b.known = a.known;
         b.fields.push_back({"x", "y", false});
         CHECK(differences(a, b) == "number of fields; ");
+    }
+
+    TEST_CASE("a key of a known shape that differs only in its middle bytes is not that key") {
+        // " session_present=" is 17 bytes: its first and last eight do not cover its ninth.
+        // Found by the fuzz target (tests/data/crashes/fuzz_log_parse/long-key-middle-byte):
+        // the shaped path took "session[present=" for the key it had learnt.
+        rng r{0x5eed'0005};
+        differential diff;
+        byte_classes classes;
+        const std::string learnt = "2026-11-22T08:00:00.123Z INFO  mqtt client connected "
+                                   "client_id=c1 peer=10.1.2.3:4567 keepalive=60 "
+                                   "session_present=false";
+        std::size_t changed = 0;
+        for (const char middle : {'[', ':', '/', '"', '=', '\\', '.', '-', 'X'}) {
+            for (const std::size_t offset : {std::size_t{8}, std::size_t{9}, std::size_t{16}}) {
+                std::string other = learnt;
+                const std::size_t key = other.find(" session_present=");
+                other[key + offset] = middle; // 16: the '=' itself
+                const std::string content = learnt + "\n" + other + "\n";
+                const std::vector<char> buffer = with_slack(r, content);
+                classes.classify(buffer.data(), 0, content.size());
+                diff.check({buffer.data(), learnt.size()}, classes, 0, false);
+                diff.check({buffer.data() + learnt.size() + 1, other.size()},
+                           classes,
+                           learnt.size() + 1,
+                           false);
+                changed += other != learnt ? 1U : 0U;
+            }
+        }
+        CHECK(changed == 26); // all but "=" put at the "="
+        CHECK(diff.shaped() > 0);
+        CHECK_MESSAGE(diff.problems() == 0, diff.report());
     }
 
     TEST_CASE(
