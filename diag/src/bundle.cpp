@@ -21,13 +21,32 @@ namespace emqx::diag {
 
 namespace fs = std::filesystem;
 
+std::string archive_name(std::string_view name) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(name.size());
+    for (const char ch : name) {
+        const auto byte = static_cast<unsigned char>(ch);
+        if (byte >= 0x20 && byte < 0x7F && ch != '%') {
+            out += ch;
+        } else {
+            out += '%';
+            out += hex[byte >> 4];
+            out += hex[byte & 0x0F];
+        }
+    }
+    return out;
+}
+
 nlohmann::json make_manifest(const std::vector<bundle_file>& files,
                              const std::vector<missing_item>& missing, bool redacted,
                              std::int64_t created_ms) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& f : files) {
-        list.push_back({{"name", f.name}, {"size", f.content.size()},
-                        {"sha256", sha256_hex(f.content)}, {"source", f.source}});
+        list.push_back({{"name", archive_name(f.name)},
+                        {"size", f.content.size()},
+                        {"sha256", sha256_hex(f.content)},
+                        {"source", f.source}});
     }
     nlohmann::json gaps = nlohmann::json::array();
     for (const auto& m : missing) {
@@ -55,7 +74,7 @@ expected<bool, std::string> write_entries(archive* a, const std::string& top,
     for (const auto& f : files) {
         std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry{archive_entry_new(),
                                                                        archive_entry_free};
-        const std::string name = top + "/" + f.name;
+        const std::string name = archive_name(top) + "/" + archive_name(f.name);
         archive_entry_set_pathname(entry.get(), name.c_str());
         archive_entry_set_size(entry.get(), static_cast<la_int64_t>(f.content.size()));
         archive_entry_set_filetype(entry.get(), AE_IFREG);
@@ -128,7 +147,8 @@ expected<std::vector<bundle_file>, std::string> read_tar_gz(const fs::path& path
     std::vector<bundle_file> files;
     archive_entry* entry = nullptr;
     while (archive_read_next_header(a.get(), &entry) == ARCHIVE_OK) {
-        std::string name = archive_entry_pathname(entry);
+        const char* stored = archive_entry_pathname(entry);
+        std::string name = stored != nullptr ? stored : "";
         name = name.substr(name.find('/') + 1);
         std::string content;
         std::array<char, 65536> chunk{};

@@ -3,6 +3,7 @@
 #include "collect_parts.hpp"
 
 #include <emqx/client/http.hpp>
+#include <emqx/client/json_text.hpp>
 #include <emqx/diag/host.hpp>
 #include <emqx/diag/log_record.hpp>
 
@@ -67,7 +68,8 @@ std::vector<node_state> discover(const collect_options& o, redactor& redact, par
             n.id = n.status["node_id"].get<std::string>();
         }
         n.dir = "nodes/" + n.id + "/";
-        out.files.push_back({n.dir + "status.json", redact.redact(n.status.dump(2)),
+        out.files.push_back({n.dir + "status.json",
+                             redact.redact(client::json_text(n.status, 2)),
                              "GET http://" + name + "/api/v1/status"});
         if (auto cluster = client::get_json(address, "/api/v1/cluster", http_of(o))) {
             n.cluster = std::move(cluster).value();
@@ -105,7 +107,8 @@ void collect_nodes(const collect_options& o, std::vector<node_state>& nodes, red
         if (n.cluster.is_null()) {
             out.missing.push_back({n.dir + "cluster.json", "GET /api/v1/cluster failed"});
         } else {
-            out.files.push_back({n.dir + "cluster.json", redact.redact(n.cluster.dump(2)),
+            out.files.push_back({n.dir + "cluster.json",
+                                 redact.redact(client::json_text(n.cluster, 2)),
                                  "GET http://" + client::to_string(n.address) + "/api/v1/cluster"});
         }
         fetch(o, n, "/ready", "ready.json", redact, out);
@@ -262,7 +265,7 @@ expected<collect_result, std::string> collect(const collect_options& o) {
     out.files.insert(out.files.begin(), bundle_file{"summary.txt", summary_text(out, host, o.redact, created),
                                                     "written by emqxctl"});
     const auto manifest = make_manifest(out.files, out.missing, o.redact, created);
-    out.files.push_back({"manifest.json", manifest.dump(2), "written by emqxctl"});
+    out.files.push_back({"manifest.json", client::json_text(manifest, 2), "written by emqxctl"});
     const fs::path path = o.out.empty() ? fs::path{default_bundle_name(created)} : o.out;
     std::string top = path.filename().string();
     top = top.substr(0, top.find(".tar"));

@@ -3,6 +3,7 @@
 #include "commands/command.hpp"
 
 #include <emqx/client/http.hpp>
+#include <emqx/client/json_text.hpp>
 #include <emqx/client/node.hpp>
 #include <emqx/health/cluster_file.hpp>
 #include <emqx/health/cluster_plan.hpp>
@@ -12,13 +13,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 namespace emqx::ctl {
 
@@ -75,7 +76,7 @@ void print(const std::string& text) {
 }
 
 void print(const nlohmann::json& document) {
-    print(document.dump(2) + "\n");
+    print(client::json_text(document, 2) + "\n");
 }
 
 /// The nodes to ask: --node values, else the cluster file in --dir, else 127.0.0.1:8082.

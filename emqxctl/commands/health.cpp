@@ -3,6 +3,7 @@
 // verdict as the exit status.
 #include "commands/command.hpp"
 
+#include <emqx/client/json_text.hpp>
 #include <emqx/client/node.hpp>
 #include <emqx/health/render.hpp>
 #include <emqx/health/run.hpp>
@@ -131,7 +132,7 @@ void print(const health::report& r, const global_options& g, bool watching) {
     switch (g.output) {
     case output_format::json:
         // One document per run; under --watch one per line (JSON Lines).
-        out = health::render_json(r).dump(watching ? -1 : 2) + "\n";
+        out = client::json_text(health::render_json(r), watching ? -1 : 2) + "\n";
         break;
     case output_format::nagios: out = health::render_nagios(r) + "\n"; break;
     case output_format::text:

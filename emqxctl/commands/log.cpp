@@ -2,18 +2,19 @@
 // through emqx_diag, print a report or the lines, return the exit status.
 #include "commands/command.hpp"
 
+#include <emqx/client/json_text.hpp>
 #include <emqx/client/node.hpp>
 #include <emqx/diag/analyze.hpp>
 #include <emqx/diag/log_source.hpp>
 #include <emqx/diag/tail.hpp>
+
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <deque>
 #include <memory>
 #include <thread>
-
-#include <unistd.h>
 
 namespace emqx::ctl {
 
@@ -83,7 +84,7 @@ int run_analyze(const analyze_flags& f, const global_options& g) {
     }
     const auto result = diag::analyze_files(paths, options);
     if (g.output == output_format::json) {
-        std::printf("%s\n", diag::to_json(result).dump(2).c_str());
+        std::printf("%s\n", client::json_text(diag::to_json(result), 2).c_str());
     } else {
         const bool color = !g.no_color && ::isatty(STDOUT_FILENO) == 1;
         std::fputs(diag::to_text(result, color).c_str(), stdout);

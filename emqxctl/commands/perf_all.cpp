@@ -3,16 +3,17 @@
 #include "commands/command.hpp"
 #include "support/perf_common.hpp"
 
+#include <emqx/client/json_text.hpp>
+#include <emqx/perf/compare.hpp>
+#include <emqx/perf/connections.hpp>
+#include <emqx/perf/scenarios.hpp>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
-
-#include <emqx/perf/compare.hpp>
-#include <emqx/perf/connections.hpp>
-#include <emqx/perf/scenarios.hpp>
 
 namespace emqx::ctl::perf_cli {
 
@@ -147,7 +148,7 @@ int run_all(const all_flags& f, const global_options& g) {
     const auto results = perf::make_results(context, state.scenarios);
     const std::filesystem::path dir =
         std::filesystem::path(f.load.out.empty() ? "." : f.load.out) / perf::results_dir_name();
-    std::fputs(g.output == output_format::json ? (results.dump(2) + "\n").c_str()
+    std::fputs(g.output == output_format::json ? (client::json_text(results, 2) + "\n").c_str()
                                                : state.text.c_str(),
                stdout);
     if (const auto problem = perf::write_results(dir, results)) {
@@ -215,7 +216,7 @@ int run_compare(const std::string& base_path, const std::string& new_path, doubl
                                        {"threshold_percent", threshold},
                                        {"regressions", c.regressions()},
                                        {"metrics", rows}};
-        std::fputs((document.dump(2) + "\n").c_str(), stdout);
+        std::fputs((client::json_text(document, 2) + "\n").c_str(), stdout);
     } else {
         std::fputs(perf::to_text(c, threshold).c_str(), stdout);
     }

@@ -1,4 +1,5 @@
 // Reading and writing the local cluster file (see cluster_file.hpp).
+#include <emqx/client/json_text.hpp>
 #include <emqx/health/cluster_file.hpp>
 
 #include <nlohmann/json.hpp>
@@ -66,7 +67,7 @@ std::string to_json_text(const cluster_file& file) {
                         {"cluster_id", file.cluster_id},
                         {"created_at", file.created_at},
                         {"nodes", nodes}};
-    return document.dump(2) + "\n";
+    return client::json_text(document, 2) + "\n";
 }
 
 expected<cluster_file, std::string> parse_cluster_file(std::string_view text) {

@@ -1,7 +1,8 @@
 // `perf connections` results as text for people and JSON for machines, and their verdict.
-#include <emqx/perf/connections.hpp>
-
 #include "json_parts.hpp"
+
+#include <emqx/client/json_text.hpp>
+#include <emqx/perf/connections.hpp>
 
 #include <cstdio>
 
@@ -153,7 +154,7 @@ std::string to_json(const connections_results& r, const connections_options& o) 
           {"needed", r.files.needed}}},
         {"cpu", {{"wall_seconds", r.wall_seconds}, {"tool_seconds", r.tool_cpu_seconds}}},
     };
-    return document.dump(2) + "\n";
+    return client::json_text(document, 2) + "\n";
 }
 
 } // namespace emqx::perf

@@ -1,5 +1,6 @@
 // report.html: one self-contained page (inline CSS and SVG, no script, no external reference)
 // with each scenario's key figures, latency distribution and throughput over time.
+#include <emqx/client/json_text.hpp>
 #include <emqx/perf/results_file.hpp>
 
 #include <algorithm>
@@ -48,7 +49,7 @@ std::string scalar(const ordered_json& v) {
     if (v.is_number_float()) {
         return number(v.get<double>());
     }
-    return v.is_null() ? std::string{"-"} : v.dump();
+    return v.is_null() ? std::string{"-"} : client::json_text(v);
 }
 
 constexpr double chart_w = 560;

@@ -1,7 +1,8 @@
 // A run's results as one JSON document for machines (schema emqxctl.perf/1).
-#include <emqx/perf/report.hpp>
-
 #include "json_parts.hpp"
+
+#include <emqx/client/json_text.hpp>
+#include <emqx/perf/report.hpp>
 
 namespace emqx::perf {
 
@@ -91,7 +92,7 @@ std::string to_json(const run_results& r, const run_options& o, std::string_view
         {"latency_percentiles_us", detail::percentile_curve(r.latency)},
         {"cpu", cpu(r)},
     };
-    return document.dump(2) + "\n";
+    return client::json_text(document, 2) + "\n";
 }
 
 } // namespace emqx::perf

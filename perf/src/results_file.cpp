@@ -1,4 +1,5 @@
 // results.json, the CSV files and the results directory of a run.
+#include <emqx/client/json_text.hpp>
 #include <emqx/perf/results_file.hpp>
 
 #include <ctime>
@@ -26,7 +27,7 @@ std::string scalar_text(const ordered_json& value) {
     if (value.is_null()) {
         return "";
     }
-    return value.dump();
+    return client::json_text(value);
 }
 
 void flatten(const ordered_json& node, const std::string& prefix, std::string& out) {
@@ -150,7 +151,7 @@ std::optional<std::string> write_results(const std::filesystem::path& dir,
     if (error) {
         return "cannot create " + dir.string() + ": " + error.message();
     }
-    if (auto problem = write_file(dir / "results.json", results.dump(2) + "\n")) {
+    if (auto problem = write_file(dir / "results.json", client::json_text(results, 2) + "\n")) {
         return problem;
     }
     if (results.contains("scenarios")) {

@@ -1,7 +1,8 @@
 // The qos and stress scenarios' reports, built on the run reports.
-#include <emqx/perf/scenarios.hpp>
-
 #include "json_parts.hpp"
+
+#include <emqx/client/json_text.hpp>
+#include <emqx/perf/scenarios.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -67,7 +68,7 @@ std::string stress_json(const run_results& r, const run_options& o) {
                      {"failed", s.failed},
                      {"success_rate", s.success_percent},
                      {"achieved_rate", s.achieved_rate}};
-    return doc.dump(2) + "\n";
+    return client::json_text(doc, 2) + "\n";
 }
 
 verdict judge(const qos_results& r) noexcept {
@@ -141,7 +142,7 @@ std::string qos_json(const qos_results& r, const run_options& o) {
         {"status", status},
         {"runs", runs},
     };
-    return document.dump(2) + "\n";
+    return client::json_text(document, 2) + "\n";
 }
 
 } // namespace emqx::perf

@@ -76,6 +76,19 @@ TEST_SUITE("cli::log") {
         CHECK(r.output.find("\"records\": 8") != std::string::npos);
     }
 
+    TEST_CASE("analyze -o json reports a log whose bytes are not UTF-8 instead of failing") {
+        // A byte that is not UTF-8 in a field became an internal error (exit 70) and no report.
+        temp_dir dir;
+        append(dir.path / "node1.log",
+               "2026-11-22T08:00:00.000Z WARN  auth authentication failed "
+               "client_id=c1 username=b\xffob peer=10.0.0.1:5 reason=bad_password");
+        const auto r = emqx::test::run_command(emqxctl + " log analyze " +
+                                               (dir.path / "node1.log").string() + " -o json");
+        CHECK(r.status == 1); // a warning: the log has a WARN line
+        CHECK(r.output.find("\"schema\": \"emqxctl.log/1\"") != std::string::npos);
+        CHECK(r.output.find("\"b\xef\xbf\xbdob\"") != std::string::npos); // U+FFFD for the byte
+    }
+
     TEST_CASE("--node takes one node id each time, also when the paths follow it") {
         const auto r = emqx::test::run_command(emqxctl + " log analyze --node node2 " + logs + " -o json");
         CHECK(r.status == 2);

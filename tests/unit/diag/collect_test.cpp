@@ -1,12 +1,15 @@
 // collect() with no node to ask: logs windowed and capped with the newest kept, configs and
 // logs redacted with the same placeholders, the unreachable seed recorded as missing.
+#include <emqx/diag/bundle.hpp>
 #include <emqx/diag/collect.hpp>
 #include <emqx/diag/log_record.hpp>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <sys/time.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -116,6 +119,43 @@ TEST_SUITE("diag::collect") {
             configs.insert(files.at(name));
         }
         CHECK(configs.size() == 3);
+    }
+
+    TEST_CASE("a log whose name and lines are not UTF-8 is collected, and the manifest is JSON") {
+        // nlohmann's dump() throws on such a string: the whole bundle was lost to one byte.
+        temp_dir dir;
+        const std::string odd = "node1-\xff.log";
+        std::ofstream{dir.path / odd}
+            << "2026-11-22T08:00:00.000Z WARN  auth authentication failed "
+               "username=b\xffob peer=10.0.0.1:5\n";
+        collect_options o;
+        o.out = dir.path / "b.tar.gz";
+        o.log_paths = {dir.path / odd};
+        o.metrics_interval = std::chrono::milliseconds{0};
+        REQUIRE(collect(o).has_value());
+        const auto files = contents(dir.path / "b.tar.gz");
+        // The entry's name is ASCII (archive_name), the same in the manifest; the source
+        // keeps the real path, its odd byte as U+FFFD in the JSON.
+        const std::string entry = "logs/node1-%FF.log";
+        REQUIRE(files.count(entry) == 1);
+        CHECK(files.at(entry).find("b\xffob") != std::string::npos); // the log as it is
+        const auto manifest = nlohmann::json::parse(files.at("manifest.json"), nullptr, false);
+        REQUIRE_FALSE(manifest.is_discarded());
+        const auto& listed = manifest.at("files");
+        const auto it = std::find_if(
+            listed.begin(), listed.end(), [&](const auto& f) { return f.at("name") == entry; });
+        REQUIRE(it != listed.end());
+        CHECK(it->at("source").template get<std::string>().find("node1-\xef\xbf\xbd.log") !=
+              std::string::npos);
+    }
+
+    TEST_CASE("archive names keep printable ASCII and encode every other byte") {
+        CHECK(archive_name("logs/emqxd.log.2") == "logs/emqxd.log.2");
+        CHECK(archive_name("my log.log") == "my log.log");
+        CHECK(archive_name("100%.log") == "100%25.log"); // so that decoding is unambiguous
+        CHECK(archive_name("node1-\xff.log") == "node1-%FF.log");
+        CHECK(archive_name("\xe8\x8a\x82.log") == "%E8%8A%82.log");
+        CHECK(archive_name(std::string{"a\0b\n", 4}) == "a%00b%0A");
     }
 
     TEST_CASE("a secret of a config is redacted in the logs with the same placeholder") {
