@@ -1,4 +1,5 @@
-// Rendering a log analysis: the JSON document "emqxctl.log/1" and the text report.
+// Rendering a log analysis: the JSON document "emqxctl.log/1" and the text report. Text from
+// the logs goes through printable(): the report goes to a terminal.
 #include <emqx/diag/analyze.hpp>
 
 #include <algorithm>
@@ -78,8 +79,9 @@ std::string map_text(const char* title, const std::map<std::string, std::uint64_
               [](const auto& a, const auto& b) { return a.second > b.second; });
     std::string out = std::string{"\n"} + title + "\n";
     for (std::size_t i = 0; i < sorted.size() && i < 10; ++i) {
-        out += line("  %8llu  %s", static_cast<unsigned long long>(sorted[i].second),
-                    sorted[i].first.c_str());
+        out += line("  %8llu  %s",
+                    static_cast<unsigned long long>(sorted[i].second),
+                    printable(sorted[i].first).c_str());
     }
     return out;
 }
@@ -179,8 +181,11 @@ std::string to_text(const analysis& res, bool color) {
     if (!res.top_messages.empty()) {
         out += "\nTop messages\n";
         for (const auto& m : res.top_messages) {
-            out += line("  %8llu  %-5s %-8s %s", static_cast<unsigned long long>(m.count),
-                        std::string{level_name(m.level)}.c_str(), m.component.c_str(), m.message.c_str());
+            out += line("  %8llu  %-5s %-8s %s",
+                        static_cast<unsigned long long>(m.count),
+                        std::string{level_name(m.level)}.c_str(),
+                        printable(m.component).c_str(),
+                        printable(m.message).c_str());
         }
     }
     out += timeline_text(res);
@@ -191,8 +196,11 @@ std::string to_text(const analysis& res, bool color) {
     if (!res.latest_errors.empty()) {
         out += "\nLatest errors\n";
         for (const auto& r : res.latest_errors) {
-            out += line("  %s %s %s %s", format_timestamp(r.unix_ms).c_str(), r.node.c_str(),
-                        r.component.c_str(), r.message.c_str());
+            out += line("  %s %s %s %s",
+                        format_timestamp(r.unix_ms).c_str(),
+                        printable(r.node).c_str(),
+                        printable(r.component).c_str(),
+                        printable(r.message).c_str());
         }
     }
     out += "\nFindings\n";
@@ -203,9 +211,12 @@ std::string to_text(const analysis& res, bool color) {
         const std::string_view colour = f.level == severity::critical ? "\x1b[31m"
                                         : f.level == severity::warning ? "\x1b[33m"
                                                                        : "\x1b[36m";
-        out += "  " + paint(line("%-8s %s", std::string{severity_name(f.level)}.c_str(), f.title.c_str()),
-                             colour, color);
-        out += line("           hint: %s", f.hint.c_str());
+        out += "  " + paint(line("%-8s %s",
+                                 std::string{severity_name(f.level)}.c_str(),
+                                 printable(f.title).c_str()),
+                            colour,
+                            color);
+        out += line("           hint: %s", printable(f.hint).c_str());
     }
     return out;
 }

@@ -473,6 +473,51 @@ std::optional<std::int64_t> parse_timestamp(std::string_view text) noexcept {
     return parse_timestamp_cached(text, cache);
 }
 
+namespace {
+
+// The length of the control character at text[i] (1, or 2 for a C1 control in UTF-8), else 0.
+std::size_t control_at(std::string_view text, std::size_t i) noexcept {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7F) {
+        return 1;
+    }
+    const bool c1 = byte == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    return c1 ? 2 : 0;
+}
+
+} // namespace
+
+bool has_control(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (control_at(text, i) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = control_at(text, i);
+        if (n == 0) {
+            out += text[i++];
+            continue;
+        }
+        for (const std::size_t end = i + n; i < end; ++i) {
+            const auto byte = static_cast<unsigned char>(text[i]);
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0x0F];
+        }
+    }
+    return out;
+}
+
 std::string format_timestamp(std::int64_t unix_ms) {
     const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
     std::tm utc{};

@@ -19,8 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 
 bool needs_quotes(std::string_view value) noexcept {
-    return value.empty() || std::any_of(value.begin(), value.end(), [](char ch) {
-               return ch == ' ' || ch == '"' || ch == '=' || static_cast<unsigned char>(ch) < 0x20;
+    return value.empty() || has_control(value) ||
+           std::any_of(value.begin(), value.end(), [](char ch) {
+               return ch == ' ' || ch == '"' || ch == '=';
            });
 }
 
@@ -46,27 +47,29 @@ bool record_filter::matches(const log_record& record) const {
 std::string format_line(const log_record& r, bool with_node, bool color) {
     std::string line;
     if (with_node) {
-        line += "[" + r.node + "] ";
+        line += "[" + printable(r.node) + "] ";
     }
     line += format_timestamp(r.unix_ms) + ' ';
     std::string level{level_name(r.level)};
     level.resize(5, ' ');
     line += color ? std::string{level_colour(r.level)} + level + "\x1b[0m" : level;
-    line += ' ' + r.component + ' ' + r.message;
+    // What came from the log is printed with its control characters as \xHH (printable): the
+    // line goes to a terminal, and the parser reads \xHH back.
+    line += ' ' + printable(r.component) + ' ' + printable(r.message);
     for (const auto& [key, value] : r.fields) {
-        line += ' ' + key + '=';
+        line += ' ' + printable(key) + '=';
         if (!needs_quotes(value)) {
             line += value;
             continue;
         }
-        line += '"';
+        std::string quoted;
         for (const char ch : value) {
             if (ch == '"' || ch == '\\') {
-                line += '\\';
+                quoted += '\\';
             }
-            line += ch == '\n' ? std::string{"\\n"} : std::string(1, ch);
+            quoted += ch == '\n' ? std::string{"\\n"} : std::string(1, ch);
         }
-        line += '"';
+        line += '"' + printable(quoted) + '"';
     }
     return line;
 }

@@ -89,6 +89,25 @@ TEST_SUITE("cli::log") {
         CHECK(r.output.find("\"b\xef\xbf\xbdob\"") != std::string::npos); // U+FFFD for the byte
     }
 
+    TEST_CASE("analyze and tail print a log's escape sequences as text, not to the terminal") {
+        temp_dir dir;
+        append(
+            dir.path / "node1.log",
+            R"(2026-11-22T08:00:00.000Z WARN  auth authentication failed client_id=c1 username="\x1b]0;pwned\x07\x1b[2J" peer=10.0.0.1:5 reason=bad_password)");
+        append(
+            dir.path / "node1.log",
+            R"({"ts":"2026-11-22T08:00:01.000Z","level":"error","component":"http","msg":"boom \u001b[31mred","path":"/x"})");
+        const std::string file = (dir.path / "node1.log").string();
+        const auto analyzed = emqx::test::run_command(emqxctl + " log analyze " + file);
+        CHECK(analyzed.status == 2);
+        CHECK(analyzed.output.find('\x1b') == std::string::npos);
+        CHECK(analyzed.output.find(R"(\x1b]0;pwned\x07\x1b[2J)") != std::string::npos);
+        const auto tailed = emqx::test::run_command(emqxctl + " log tail " + file + " -n 10");
+        CHECK(tailed.status == 0);
+        CHECK(tailed.output.find('\x1b') == std::string::npos);
+        CHECK(tailed.output.find(R"(boom \x1b[31mred)") != std::string::npos);
+    }
+
     TEST_CASE("--node takes one node id each time, also when the paths follow it") {
         const auto r = emqx::test::run_command(emqxctl + " log analyze --node node2 " + logs + " -o json");
         CHECK(r.status == 2);

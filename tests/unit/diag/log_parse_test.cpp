@@ -106,4 +106,27 @@ TEST_SUITE("diag::parse_timestamp") {
     TEST_CASE("formatting a time gives back the log's form") {
         CHECK(emqx::diag::format_timestamp(1795335330123) == "2026-11-22T08:15:30.123Z");
     }
+
+    TEST_CASE("printable writes control characters as \\xHH and leaves the rest alone") {
+        using emqx::diag::has_control;
+        using emqx::diag::printable;
+        CHECK(printable("plain text, UTF-8 \xc3\xa9, tab-free") ==
+              "plain text, UTF-8 \xc3\xa9, tab-free");
+        CHECK_FALSE(has_control("n\xc3\xa9"));
+        // ESC sequences (an OSC that sets the window title, a clear screen), BEL, DEL, NUL.
+        CHECK(printable("\x1b]0;x\x07\x1b[2J") == R"(\x1b]0;x\x07\x1b[2J)");
+        CHECK(printable(std::string{"a\0b\x7f\tc\n", 7}) == R"(a\x00b\x7f\x09c\x0a)");
+        // A C1 control in UTF-8 (U+009B, CSI) is two bytes; a lone 0xC2 is not a control.
+        CHECK(printable("\xc2\x9b"
+                        "31m") == R"(\xc2\x9b31m)");
+        CHECK(printable("\xc2") == "\xc2");
+        CHECK(printable("\xc2\xa0") == "\xc2\xa0"); // U+00A0 is no control
+        CHECK(has_control("\xc2\x85"));
+        // What printable writes, the parser reads back as the same bytes.
+        const std::string value = "\x1b[31mred\x07";
+        const auto record =
+            parse_line("2026-11-22T08:00:00.000Z INFO  m msg k=\"" + printable(value) + "\"");
+        REQUIRE(record.has_value());
+        CHECK(record.value().field("k") == value);
+    }
 }

@@ -113,3 +113,28 @@ TEST_SUITE("diag::log_follower") {
         CHECK(got[0].message == "rotated");
     }
 }
+
+TEST_SUITE("diag::format_line") {
+    TEST_CASE("a line printed by log tail carries no control character, and parses back") {
+        // A user name with an ESC sequence (emqxd writes it as \x1b, the parser decodes it)
+        // must not reach the terminal as one.
+        log_record r;
+        r.unix_ms = 1795334400000;
+        r.level = log_level::warn;
+        r.component = "auth";
+        r.message = "authentication failed";
+        r.fields = {{"username", "\x1b]0;pwned\x07\x1b[2J"},
+                    {"peer", "10.0.0.1:5"},
+                    {"note", "two\nlines"}};
+        r.node = "node1";
+        const std::string text = format_line(r, false, false);
+        CHECK_FALSE(has_control(text));
+        CHECK(
+            text ==
+            R"(2026-11-22T08:00:00.000Z WARN  auth authentication failed username="\x1b]0;pwned\x07\x1b[2J" peer=10.0.0.1:5 note="two\nlines")");
+        const auto back = parse_line(text);
+        REQUIRE(back.has_value());
+        CHECK(back.value().fields == r.fields);
+        CHECK_FALSE(has_control(format_line(r, true, false)));
+    }
+}

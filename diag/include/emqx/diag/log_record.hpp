@@ -145,4 +145,12 @@ private:
 /// Milliseconds since the epoch as "2026-11-22T08:15:30.123Z".
 [[nodiscard]] std::string format_timestamp(std::int64_t unix_ms);
 
+/// Whether `text` has a control character: a byte below 0x20, 0x7F, or U+0080..U+009F in UTF-8.
+[[nodiscard]] bool has_control(std::string_view text) noexcept;
+/// `text` safe to print on a terminal: each control character (as has_control) written as
+/// \xHH per byte, which the log parser reads back. A log's fields may hold any byte (emqxd
+/// escapes them, the parser decodes them); printed raw, an ESC sequence in a user name would
+/// drive the operator's terminal.
+[[nodiscard]] std::string printable(std::string_view text);
+
 } // namespace emqx::diag
