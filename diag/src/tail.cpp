@@ -41,7 +41,31 @@ bool record_filter::matches(const log_record& record) const {
     if (record.level < min_level || (!component.empty() && record.component != component)) {
         return false;
     }
-    return !pattern || std::regex_search(format_line(record, true, false), *pattern);
+    return !pattern || pattern->found_in(format_line(record, true, false));
+}
+
+struct line_pattern::compiled {
+    regex_t re{};
+    compiled() = default;
+    compiled(const compiled&) = delete;
+    compiled& operator=(const compiled&) = delete;
+    ~compiled() { ::regfree(&re); }
+};
+
+expected<line_pattern, std::string> line_pattern::compile(const std::string& text) {
+    regex_t re{};
+    if (const int code = ::regcomp(&re, text.c_str(), REG_EXTENDED | REG_NOSUB); code != 0) {
+        std::array<char, 256> why{};
+        ::regerror(code, &re, why.data(), why.size()); // a failed regcomp leaves nothing to free
+        return unexpected{std::string{why.data()}};
+    }
+    auto c = std::make_shared<compiled>();
+    c->re = re; // owned (and freed) by c from here
+    return line_pattern{std::move(c)};
+}
+
+bool line_pattern::found_in(const std::string& line) const noexcept {
+    return ::regexec(&re_->re, line.c_str(), 0, nullptr, 0) == 0;
 }
 
 std::string format_line(const log_record& r, bool with_node, bool color) {

@@ -97,12 +97,15 @@ int run_tail(const tail_flags& f, const global_options& g) {
     filter.min_level = diag::parse_level(f.level).value_or(diag::log_level::trace);
     filter.component = f.component;
     if (!f.grep.empty()) {
-        try {
-            filter.pattern.emplace(f.grep, std::regex::ECMAScript | std::regex::optimize);
-        } catch (const std::regex_error& e) {
-            std::fprintf(stderr, "emqxctl log tail: --grep %s: %s\n", f.grep.c_str(), e.what());
+        auto pattern = diag::line_pattern::compile(f.grep);
+        if (!pattern) {
+            std::fprintf(stderr,
+                         "emqxctl log tail: --grep %s: %s\n",
+                         f.grep.c_str(),
+                         pattern.error().c_str());
             return exit_usage;
         }
+        filter.pattern = std::move(pattern).value();
     }
     const auto given = paths_or_cluster(f.paths, "tail");
     if (given.empty()) {
@@ -187,7 +190,9 @@ void add_tail(CLI::App& log, const global_options& globals, action& selected) {
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "fatal"}, CLI::ignore_case))
         ->capture_default_str();
     cmd->add_option("--component", f->component, "only this component (mqtt, auth, cluster, ...)");
-    cmd->add_option("--grep", f->grep, "only lines matching this regular expression (ECMAScript)")
+    cmd->add_option("--grep",
+                    f->grep,
+                    "only lines matching this POSIX extended regular expression (as grep -E)")
         ->type_name("RE");
     cmd->add_option("-n,--lines", f->lines, "how many existing lines to show first (0: none)")
         ->capture_default_str();

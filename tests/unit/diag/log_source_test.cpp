@@ -138,3 +138,24 @@ TEST_SUITE("diag::format_line") {
         CHECK_FALSE(has_control(format_line(r, true, false)));
     }
 }
+
+TEST_SUITE("diag::line_pattern") {
+    TEST_CASE("--grep patterns are POSIX extended expressions, and a long line cannot crash one") {
+        const auto sensor = line_pattern::compile("client_id=sensor-[0-9]+");
+        REQUIRE(sensor.has_value());
+        CHECK(sensor.value().found_in("x client_id=sensor-42 y"));
+        CHECK_FALSE(sensor.value().found_in("x client_id=sensor- y"));
+        const auto bad = line_pattern::compile("(a");
+        REQUIRE_FALSE(bad.has_value());
+        CHECK_FALSE(bad.error().empty());
+        // std::regex recursed once per character on this and overflowed the stack (SIGSEGV)
+        // on a 200 KB line; glibc's matcher does not.
+        const auto alternation = line_pattern::compile("(a|b)*x");
+        REQUIRE(alternation.has_value());
+        const std::string line = "detail=" + std::string(200'000, 'a');
+        CHECK_FALSE(alternation.value().found_in(line));
+        CHECK(alternation.value().found_in(line + "x"));
+        const line_pattern copy = alternation.value(); // shares the compiled expression
+        CHECK(copy.found_in("abx"));
+    }
+}

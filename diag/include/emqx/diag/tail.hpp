@@ -2,22 +2,42 @@
 // following files across rotation, and finding the local cluster's logs.
 #pragma once
 
+#include <emqx/base/expected.hpp>
 #include <emqx/diag/log_record.hpp>
 
+#include <regex.h>
+
 #include <filesystem>
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace emqx::diag {
+
+/// A POSIX extended regular expression (as `grep -E`), matched anywhere in a line. glibc's
+/// matcher, not std::regex: libstdc++'s recurses once per character for a pattern such as
+/// "(a|b)*x", and a long log line overflowed the stack (SIGSEGV).
+class line_pattern {
+public:
+    /// The compiled pattern, or why it is not one ("Unmatched ( or \\(").
+    [[nodiscard]] static expected<line_pattern, std::string> compile(const std::string& text);
+    /// Whether the pattern matches somewhere in `line` (which holds no NUL byte).
+    [[nodiscard]] bool found_in(const std::string& line) const noexcept;
+
+private:
+    struct compiled;
+    explicit line_pattern(std::shared_ptr<const compiled> re) : re_(std::move(re)) {}
+    std::shared_ptr<const compiled> re_;
+};
 
 /// Which records to show: at least `min_level`, of `component` (when set), and whose line
 /// matches `pattern` (when set).
 struct record_filter {
     log_level min_level = log_level::trace;
     std::string component;
-    std::optional<std::regex> pattern;
+    std::optional<line_pattern> pattern;
 
     [[nodiscard]] bool matches(const log_record& record) const;
 };
