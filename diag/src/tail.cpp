@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include <fcntl.h>
+#include <regex.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

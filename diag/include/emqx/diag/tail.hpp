@@ -5,7 +5,6 @@
 #include <emqx/base/expected.hpp>
 #include <emqx/diag/log_record.hpp>
 
-#include <regex.h>
 
 #include <filesystem>
 #include <memory>
