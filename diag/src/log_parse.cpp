@@ -283,9 +283,23 @@ std::optional<parse_failure> parse_text(std::string_view line, log_view& out) {
     return std::nullopt;
 }
 
+// Deeper JSON than this is not a log line (emqxd nests two levels at most). The limit keeps
+// the line off nlohmann's recursive serializer, which a field of 200,000 nested arrays sent
+// past the end of the stack (SIGSEGV in log analyze and log tail).
+constexpr int json_depth_most = 64;
+
 expected<log_record, parse_failure> parse_json(std::string_view line) {
-    const auto doc = nlohmann::json::parse(line, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
+    bool too_deep = false;
+    // A value deeper than the limit is dropped while parsing (the parser keeps going without
+    // building it), and the line is then refused.
+    const auto doc = nlohmann::json::parse(
+        line,
+        [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+            too_deep = too_deep || depth > json_depth_most;
+            return depth <= json_depth_most;
+        },
+        false);
+    if (too_deep || doc.is_discarded() || !doc.is_object()) {
         return unexpected{parse_failure::bad_json};
     }
     log_record record;

@@ -107,6 +107,24 @@ TEST_SUITE("diag::parse_timestamp") {
         CHECK(emqx::diag::format_timestamp(1795335330123) == "2026-11-22T08:15:30.123Z");
     }
 
+    TEST_CASE("a JSON line nested deeper than 64 levels is bad JSON, not a crash") {
+        // 200,000 nested arrays ran nlohmann's recursive serializer off the stack.
+        const auto line = [](std::size_t depth) {
+            return R"({"ts":"2026-11-22T08:00:00.000Z","level":"info","component":"x","msg":"m","deep":)" +
+                   std::string(depth, '[') + std::string(depth, ']') + "}";
+        };
+        const auto shallow = parse_line(line(3));
+        REQUIRE(shallow.has_value());
+        CHECK(shallow.value().field("deep") == "[[[]]]");
+        CHECK(parse_line(line(64)).has_value()); // the line's object is level 0
+        const auto too_deep = parse_line(line(65));
+        REQUIRE_FALSE(too_deep.has_value());
+        CHECK(too_deep.error() == parse_failure::bad_json);
+        const auto huge = parse_line(line(200'000));
+        REQUIRE_FALSE(huge.has_value());
+        CHECK(huge.error() == parse_failure::bad_json);
+    }
+
     TEST_CASE("printable writes control characters as \\xHH and leaves the rest alone") {
         using emqx::diag::has_control;
         using emqx::diag::printable;
