@@ -138,7 +138,7 @@ TEST_SUITE("diag::redactor") {
         rng r{0x5eed'0007};
         std::size_t changed = 0;
         std::vector<std::string> differ;
-        for (std::size_t i = 0; i < 20'000; ++i) {
+        for (std::size_t i = 0; i < 6'000; ++i) { // std::regex is slow: 6,000 lines take ~2 s
             const std::string line = secretish_line(r);
             redactor ours;
             regex_reference reference;
@@ -154,7 +154,7 @@ TEST_SUITE("diag::redactor") {
             all += d + "\n";
         }
         CHECK_MESSAGE(differ.empty(), all);
-        CHECK(changed > 5'000); // most lines carry a secret: the comparison is not of no-ops
+        CHECK(changed > 1'500); // most lines carry a secret: the comparison is not of no-ops
     }
 
     TEST_CASE("a line with a 200 KB secret is redacted, not a crash") {
