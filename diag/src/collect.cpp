@@ -159,7 +159,7 @@ std::vector<fs::path> node_log_files(const parts& out) {
         if (!f.name.ends_with("/config.json")) {
             continue;
         }
-        const auto doc = nlohmann::json::parse(f.content, nullptr, false);
+        const auto doc = client::parse_json(f.content);
         if (doc.is_object() && doc.contains("log") && doc["log"].is_object() &&
             doc["log"].value("file", std::string{}) != "") {
             std::error_code ec;
@@ -188,7 +188,7 @@ void run_health(const collect_options& o, redactor& redact, parts& out) {
     const std::string name = status >= 0 && status < 4 ? names[static_cast<std::size_t>(status)]
                                                        : "status " + std::to_string(status);
     out.noticed.push_back("health: " + name);
-    const auto doc = nlohmann::json::parse(output, nullptr, false);
+    const auto doc = client::parse_json(output);
     if (doc.is_object() && doc.contains("checks") && doc["checks"].is_array()) {
         for (const auto& check : doc["checks"]) {
             const auto s = check.value("status", std::string{});

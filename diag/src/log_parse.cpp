@@ -1,7 +1,8 @@
 // The pure parser of emqxd's log lines: text and JSON (DESIGN.md section 7).
-#include <emqx/diag/log_record.hpp>
-
 #include "log_time.hpp"
+
+#include <emqx/client/json_text.hpp>
+#include <emqx/diag/log_record.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -283,23 +284,12 @@ std::optional<parse_failure> parse_text(std::string_view line, log_view& out) {
     return std::nullopt;
 }
 
-// Deeper JSON than this is not a log line (emqxd nests two levels at most). The limit keeps
-// the line off nlohmann's recursive serializer, which a field of 200,000 nested arrays sent
-// past the end of the stack (SIGSEGV in log analyze and log tail).
-constexpr int json_depth_most = 64;
-
 expected<log_record, parse_failure> parse_json(std::string_view line) {
-    bool too_deep = false;
-    // A value deeper than the limit is dropped while parsing (the parser keeps going without
-    // building it), and the line is then refused.
-    const auto doc = nlohmann::json::parse(
-        line,
-        [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-            too_deep = too_deep || depth > json_depth_most;
-            return depth <= json_depth_most;
-        },
-        false);
-    if (too_deep || doc.is_discarded() || !doc.is_object()) {
+    // Deeper than 64 levels is not a log line (emqxd nests two at most): refused as bad JSON
+    // rather than sent through nlohmann's recursive serializer below (a field of 200,000
+    // nested arrays crashed log analyze and log tail).
+    const auto doc = client::parse_json(line);
+    if (doc.is_discarded() || !doc.is_object()) {
         return unexpected{parse_failure::bad_json};
     }
     log_record record;

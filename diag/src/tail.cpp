@@ -1,17 +1,18 @@
 // Filtering, formatting and following log files for `emqxctl log tail`.
+#include <emqx/client/json_text.hpp>
 #include <emqx/diag/log_source.hpp>
 #include <emqx/diag/tail.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <array>
-#include <fstream>
-
 #include <fcntl.h>
 #include <regex.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
 
 namespace emqx::diag {
 
@@ -196,7 +197,8 @@ std::vector<std::string> cluster_log_files(const fs::path& cluster_dir) {
     if (!in) {
         return {};
     }
-    const auto doc = nlohmann::json::parse(in, nullptr, false);
+    const std::string text{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+    const auto doc = client::parse_json(text);
     std::vector<std::string> files;
     if (doc.is_discarded() || !doc.contains("nodes") || !doc["nodes"].is_array()) {
         return files;

@@ -169,7 +169,7 @@ std::optional<ordered_json> load_document(const std::string& path, int& status) 
         return std::nullopt;
     }
     const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    auto document = ordered_json::parse(text, nullptr, false);
+    auto document = client::parse_json<ordered_json>(text);
     const bool ours = document.is_object() && document.contains("schema") &&
                       document["schema"].is_string() &&
                       document["schema"].get<std::string>().rfind("emqxctl.perf", 0) == 0;

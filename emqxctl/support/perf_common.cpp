@@ -1,14 +1,15 @@
 // What the `emqxctl perf` subcommands share: flags to options, Ctrl-C, progress, --out.
 #include "support/perf_common.hpp"
 
-#include <algorithm>
-#include <csignal>
-#include <cstdio>
+#include <emqx/client/json_text.hpp>
+#include <emqx/perf/run.hpp>
+#include <emqx/perf/system.hpp>
 
 #include <unistd.h>
 
-#include <emqx/perf/run.hpp>
-#include <emqx/perf/system.hpp>
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
 
 namespace emqx::ctl::perf_cli {
 
@@ -220,7 +221,7 @@ perf::results_context context_for(const std::string& address, const global_optio
         if (const auto node = parse_address(g.nodes.front(), 8082)) {
             if (const auto body = perf::http_get_body(node->first, node->second,
                                                       "/api/v1/status", g.timeout_seconds)) {
-                const auto status = nlohmann::json::parse(*body, nullptr, false);
+                const auto status = client::parse_json(*body);
                 if (status.is_object() && status.contains("version") &&
                     status["version"].is_string()) {
                     context.broker_version = status["version"].get<std::string>();

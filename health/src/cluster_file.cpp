@@ -71,7 +71,7 @@ std::string to_json_text(const cluster_file& file) {
 }
 
 expected<cluster_file, std::string> parse_cluster_file(std::string_view text) {
-    const json document = json::parse(text, nullptr, false);
+    const json document = client::parse_json(text);
     if (document.is_discarded() || !document.is_object()) {
         return unexpected{std::string{"not a JSON object"}};
     }

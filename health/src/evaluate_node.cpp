@@ -1,6 +1,7 @@
 // The per-node evaluators: API, /health and /ready, listeners, metrics, MQTT, resources.
 #include "text.hpp"
 
+#include <emqx/client/json_text.hpp>
 #include <emqx/health/evaluate.hpp>
 
 #include <cmath>
@@ -95,7 +96,7 @@ evaluate_probe_path(const std::string& scope,
         return make(scope, name, verdict::ok, "HTTP 200");
     }
     std::string reason = "HTTP " + std::to_string(answer->status) + " from " + path;
-    const auto doc = nlohmann::json::parse(answer->body, nullptr, false);
+    const auto doc = client::parse_json(answer->body);
     if (!doc.is_discarded() && doc.is_object() && doc.contains("reasons") &&
         doc["reasons"].is_array()) {
         std::string reasons;

@@ -1,7 +1,8 @@
 // HTTP GET on libcurl: one easy handle per call, errors converted to http_error at this edge.
-#include <emqx/client/http.hpp>
-
 #include "seconds_text.hpp"
+
+#include <emqx/client/http.hpp>
+#include <emqx/client/json_text.hpp>
 
 #include <curl/curl.h>
 
@@ -132,7 +133,7 @@ get_json(const host_port& node, std::string_view path, const http_options& optio
         }
         return unexpected(http_error{http_failure::bad_status, std::move(message), response->status});
     }
-    auto doc = nlohmann::json::parse(response->body, nullptr, false);
+    auto doc = parse_json(response->body);
     if (doc.is_discarded()) {
         return unexpected(
             http_error{http_failure::not_json,

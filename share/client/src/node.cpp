@@ -1,4 +1,5 @@
 // Node addressing: HOST:PORT parsing, the local cluster file, and the seed nodes.
+#include <emqx/client/json_text.hpp>
 #include <emqx/client/node.hpp>
 
 #include <nlohmann/json.hpp>
@@ -101,7 +102,7 @@ read_cluster_file_nodes(const std::filesystem::path& file) {
     }
     std::stringstream text;
     text << in.rdbuf();
-    const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+    const auto doc = parse_json(text.str());
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("nodes") ||
         !doc["nodes"].is_array()) {
         return unexpected(file.string() + " is not a cluster file (no \"nodes\" array)");
