@@ -21,9 +21,9 @@ template <typename Json>
 
 /// Parses JSON that comes from outside (a node's answer, a file, a log line). A document nested
 /// deeper than `depth_most` levels (the outer object or array is level 0, a container's members
-/// one level below it) comes back
-/// discarded, like a malformed one: nlohmann parses any depth, but its serializer, comparison
-/// and copies recurse per level, and 100,000 nested arrays ran them off the stack.
+/// one level below it) comes back discarded, like a malformed one: nlohmann parses any depth,
+/// but its serializer, comparison and copies recurse per level, and 100,000 nested arrays ran
+/// them off the stack.
 template <typename Json = nlohmann::json>
 [[nodiscard]] Json parse_json(std::string_view text, int depth_most = 64) {
     bool too_deep = false;
