@@ -27,7 +27,7 @@ cmake -S . -B build/test-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEMQX_WERROR=ON
 # Only what the unit tests need: the programs and benchmarks were built (and warned on) above.
 cmake --build build/test-asan -j "$jobs" --target \
     unit_base unit_mqtt unit_broker unit_perf unit_client unit_health unit_diag \
-    fuzz_codec_replay fuzz_topic_match_replay
+    fuzz_codec_replay fuzz_log_parse_replay fuzz_topic_match_replay
 ctest --test-dir build/test-asan --output-on-failure -j "$jobs" -L unit
 
 step "fuzz targets, ${fuzz_seconds}s each"
