@@ -5,24 +5,27 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <initializer_list>
 
 namespace emqx::diag {
 
 namespace {
 
-// Cheap test before any finder: most lines name no secret at all.
-bool may_hold_secret(std::string_view line) {
-    std::string lower{line};
+// Whether `text` holds one of `words` (lower case), in any case.
+bool has_word(std::string_view text, std::initializer_list<std::string_view> words) {
+    std::string lower{text};
     for (auto& ch : lower) {
         ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     }
-    for (const char* word : {"pass", "secret", "token", "cookie", "credential", "key", "hash", "@",
-                             "bearer"}) {
-        if (lower.find(word) != std::string::npos) {
-            return true;
-        }
-    }
-    return false;
+    return std::any_of(words.begin(), words.end(), [&lower](std::string_view w) {
+        return lower.find(w) != std::string::npos;
+    });
+}
+
+// Cheap test before any finder: most lines name no secret at all.
+bool may_hold_secret(std::string_view line) {
+    return has_word(
+        line, {"pass", "secret", "token", "cookie", "credential", "key", "hash", "@", "bearer"});
 }
 
 bool is_placeholder_like(std::string_view value) {
@@ -41,7 +44,7 @@ bool is_placeholder_like(std::string_view value) {
 //   KEY:\s*["']?VALUE           VALUE [^"'\s#,}]+         YAML
 //   SCHEME://USER:VALUE(?=@)    VALUE [^@\s/]+            URL credentials
 //   [Bb]earer\s+VALUE           VALUE [A-Za-z0-9._~+/=-]+ Authorization: Bearer
-// where KEY is a run of [A-Za-z0-9_.-] that names a secret (secret_words).
+// where KEY is a run of [A-Za-z0-9_.-] that names a secret (names_secret).
 
 bool is_space(char ch) noexcept {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\v' || ch == '\f' || ch == '\r';
@@ -54,26 +57,18 @@ bool is_key_char(char ch) noexcept {
 // Whether a key names a secret: password, passwd, secret, token, cookie, credential,
 // api_key/apikey, private_key/privatekey or hash, in any case, anywhere in it.
 bool names_secret(std::string_view key) {
-    std::string lower{key};
-    for (auto& ch : lower) {
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-    for (const char* word : {"password",
-                             "passwd",
-                             "secret",
-                             "token",
-                             "cookie",
-                             "credential",
-                             "apikey",
-                             "api_key",
-                             "privatekey",
-                             "private_key",
-                             "hash"}) {
-        if (lower.find(word) != std::string::npos) {
-            return true;
-        }
-    }
-    return false;
+    return has_word(key,
+                    {"password",
+                     "passwd",
+                     "secret",
+                     "token",
+                     "cookie",
+                     "credential",
+                     "apikey",
+                     "api_key",
+                     "privatekey",
+                     "private_key",
+                     "hash"});
 }
 
 // The run of key characters that ends right before `end`, not reaching before `from`.
@@ -140,16 +135,16 @@ constexpr span none{std::string_view::npos, std::string_view::npos};
 span json_value(std::string_view text, std::size_t from) {
     for (std::size_t q = text.find('"', from); q != std::string_view::npos;
          q = text.find('"', q + 1)) {
-        const std::size_t key_end = run_end(text, q + 1, [](char ch) { return is_key_char(ch); });
+        const std::size_t key_end = run_end(text, q + 1, is_key_char);
         if (key_end >= text.size() || text[key_end] != '"' ||
             !names_secret(text.substr(q + 1, key_end - q - 1))) {
             continue;
         }
-        std::size_t pos = run_end(text, key_end + 1, [](char ch) { return is_space(ch); });
+        std::size_t pos = run_end(text, key_end + 1, is_space);
         if (pos >= text.size() || text[pos] != ':') {
             continue;
         }
-        pos = run_end(text, pos + 1, [](char ch) { return is_space(ch); });
+        pos = run_end(text, pos + 1, is_space);
         if (pos >= text.size() || text[pos] != '"') {
             continue;
         }
@@ -182,7 +177,7 @@ span plain_value(std::string_view text, std::size_t from) {
 span yaml_value(std::string_view text, std::size_t from) {
     for (std::size_t colon = text.find(':', from); colon != std::string_view::npos;
          colon = text.find(':', colon + 1)) {
-        std::size_t pos = run_end(text, colon + 1, [](char ch) { return is_space(ch); });
+        std::size_t pos = run_end(text, colon + 1, is_space);
         if (pos < text.size() && (text[pos] == '"' || text[pos] == '\'')) {
             ++pos;
         }
@@ -226,7 +221,7 @@ span bearer_token(std::string_view text, std::size_t from) {
         if (at == from || at == 0 || (text[at - 1] != 'B' && text[at - 1] != 'b')) {
             continue;
         }
-        const std::size_t pos = run_end(text, at + 5, [](char ch) { return is_space(ch); });
+        const std::size_t pos = run_end(text, at + 5, is_space);
         const std::size_t end = run_end(text, pos, token_char);
         if (pos > at + 5 && end > pos) {
             return {pos, end};
