@@ -52,6 +52,18 @@ io_outcome wait_for(int fd, short events, probe_clock::time_point deadline) {
     return ready == 0 ? io_outcome{kind::timed_out, 0} : io_outcome{};
 }
 
+// After a send or recv on a non-blocking socket failed (errno): ok when the call is to be made
+// again (interrupted, or the socket has become ready for `events`), else why it cannot be.
+io_outcome retry_after_error(int fd, short events, probe_clock::time_point deadline) {
+    if (errno == EINTR) {
+        return {};
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        return {kind::failed, errno};
+    }
+    return wait_for(fd, events, deadline);
+}
+
 } // namespace
 
 probe_socket::~probe_socket() {
@@ -145,14 +157,8 @@ io_outcome probe_socket::send_all(std::string_view bytes, probe_clock::time_poin
             bytes.remove_prefix(static_cast<std::size_t>(sent));
             continue;
         }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            return {kind::failed, errno};
-        }
-        if (const auto waited = wait_for(fd_, POLLOUT, deadline); !waited.ok()) {
-            return waited;
+        if (const auto retry = retry_after_error(fd_, POLLOUT, deadline); !retry.ok()) {
+            return retry;
         }
     }
     return {};
@@ -171,14 +177,8 @@ io_outcome probe_socket::receive(std::string& in, probe_clock::time_point deadli
         if (got == 0) {
             return {kind::closed, 0};
         }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            return {kind::failed, errno};
-        }
-        if (const auto waited = wait_for(fd_, POLLIN, deadline); !waited.ok()) {
-            return waited;
+        if (const auto retry = retry_after_error(fd_, POLLIN, deadline); !retry.ok()) {
+            return retry;
         }
     }
 }
