@@ -361,7 +361,8 @@ TEST_SUITE("integration::mqtt_probe") {
         CHECK(clock::now() - start < 1s);
     }
 
-    TEST_CASE("emqxd refusing a password: the texts and codes in v3 and v5") {
+    TEST_CASE(
+        "emqxd refusing a password: an authentication failure, its texts and codes in v3 and v5") {
         detail::temp_file config{"emqx-probe-refusal"};
         std::ofstream(config.path()) << "auth:\n  enabled: true\n  allow_anonymous: false\n"
                                         "  users:\n    - username: \"probe\"\n"
@@ -375,6 +376,8 @@ TEST_SUITE("integration::mqtt_probe") {
         CHECK(v3.message ==
               "bad user name or password (CONNACK 4) from " + client::to_string(broker));
         CHECK(v3.reason_code == 4);
+        CHECK(v3.is_auth_failure());
+        CHECK(v3.message.find("wrong") == std::string::npos); // never the password
         o.mqtt_version = 5;
         const auto v5 = connect_must_fail(o).error;
         CHECK(v5.message ==
@@ -384,6 +387,7 @@ TEST_SUITE("integration::mqtt_probe") {
         REQUIRE_FALSE(rtt.has_value());
         CHECK(rtt.error().is_auth_failure());
         o.password = "right";
+        CHECK(client::probe_connect(o).has_value());
         const auto ok = client::probe_round_trip(o, o, 1);
         CHECK_MESSAGE(ok.has_value(), why(ok));
     }
