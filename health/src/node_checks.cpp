@@ -264,16 +264,13 @@ std::vector<check_result> mqtt_checks(const std::string& scope,
 }
 
 std::vector<check_result>
-node_checks(const node_target& t, const options& opts, early_probes* early) {
-    const auto early_outcome = [&]() -> std::optional<mqtt_outcome> {
-        return early != nullptr && t.mqtt ? early->take(*t.mqtt) : std::nullopt;
-    };
+node_checks(const node_target& t, const options& opts, early_probes& early) {
     std::vector<check_result> out;
     const auto address = client::to_string(t.http);
     if (!t.status) {
         out.push_back(evaluate_api(t.scope, address, unexpected(*t.status_error)));
         if (t.mqtt) {
-            auto mqtt = mqtt_checks(t.scope, *t.mqtt, false, opts, early_outcome());
+            auto mqtt = mqtt_checks(t.scope, *t.mqtt, false, opts, early.take(*t.mqtt));
             out.insert(out.end(), mqtt.begin(), mqtt.end());
         }
         return out;
@@ -285,7 +282,7 @@ node_checks(const node_target& t, const options& opts, early_probes* early) {
     // uninitialised string (-Wmaybe-uninitialized).
     auto mqtt = std::async(std::launch::async, [&]() -> std::vector<check_result> {
         if (t.mqtt) {
-            return mqtt_checks(t.scope, *t.mqtt, true, opts, early_outcome());
+            return mqtt_checks(t.scope, *t.mqtt, true, opts, early.take(*t.mqtt));
         }
         std::vector<check_result> none;
         none.push_back({t.scope,

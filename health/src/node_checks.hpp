@@ -73,6 +73,6 @@ private:
 /// Every check of one node, in the order run_health documents; MQTT outcomes come from
 /// `early` when it probed the node's broker already.
 [[nodiscard]] std::vector<check_result>
-node_checks(const node_target& target, const options& opts, early_probes* early = nullptr);
+node_checks(const node_target& target, const options& opts, early_probes& early);
 
 } // namespace emqx::health::detail

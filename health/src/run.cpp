@@ -148,7 +148,7 @@ report run_health(const options& opts) {
         for (const auto& t : targets) {
             out.nodes.push_back(t.scope);
             per_node.push_back(std::async(std::launch::async, [&t, &opts, &early] {
-                return detail::node_checks(t, opts, &early);
+                return detail::node_checks(t, opts, early);
             }));
         }
         auto crossing = std::async(std::launch::async,
